@@ -1,0 +1,347 @@
+"""ISA-neutral intermediate representation (a small TCG-like op set).
+
+Every guest decoder (ARM now, AArch64 and RISC-V later) lowers guest instructions
+into a list of `Op`s through an `IRBuilder`; the host code generator
+(`usermode.translate.x86.codegen`) turns that list into x86-64 machine code.
+Nothing in this file knows about any guest ISA.
+
+Usage::
+
+    from usermode.translate.ir import IRBuilder, I32, Cond
+    b = IRBuilder()
+    r0 = b.glob("r0", offset=64, type=I32)         # a field of the CPU-state struct
+    t = b.temp(I32)
+    b.add(t, r0, b.const(1))                        # t = r0 + 1
+    b.mov(r0, t)
+    b.goto_tb(0, 0x10074)                           # chainable jump to guest pc 0x10074
+    print(b.dump())
+
+Values
+------
+* `Global`  a field of the CPU-state struct at a fixed byte offset (guest registers, flags).
+* `Temp`    a block-local temporary; its value does not survive the block.
+* `Const`   an immediate.
+Every value has a type, `I32` or `I64`.  Binary ops take operands of the
+destination's type (shift counts too).  I32 values are held zero-extended in
+64-bit host slots; an I32 op only ever yields the low 32 bits.
+
+Ops (``d`` destination, ``a``/``b``/``c`` sources; any source may be a Const)
+-------------------------------------------------------------------------------
+mov d,a            d = a
+add/sub/mul d,a,b  wrapping arithmetic
+and/or/xor d,a,b   bitwise
+andc d,a,b         d = a & ~b
+shl/shr/sar d,a,b  shifts; the count is taken modulo the width (32 or 64), like
+                   the host.  Decoders must handle guest-specific larger counts.
+rotr/rotl d,a,b    rotate (count modulo width)
+neg/not d,a
+ext8s/ext8u/ext16s/ext16u d,a    sign/zero extend the low 8/16 bits (same type)
+ext32s/ext32u d,a  d:I64 = sign/zero-extended a:I32
+extrl d,a          d:I32 = low 32 bits of a:I64
+extrh d,a          d:I32 = high 32 bits of a:I64
+concat d,lo,hi     d:I64 = lo:I32 | hi:I32 << 32
+clz/ctz d,a        count leading/trailing zeros; an all-zero input gives the width
+popcnt d,a
+bswap16 d,a        d = byte-swapped low 16 bits of a (upper bits zero)
+bswap32 d,a        (I32 or, on I64, swaps the low 32 bits, upper zero)
+bswap64 d,a        I64
+mulu2 lo,hi,a,b    full unsigned product of two values of one type split in two halves
+muls2 lo,hi,a,b    same, signed
+divu/divs d,a,b    quotient rounded to zero; b == 0 gives 0, signed overflow (MIN/-1) gives MIN
+remu/rems d,a,b    remainder; b == 0 gives a, signed overflow gives 0
+setcond c,d,a,b    d = 1 if (a c b) else 0
+movcond c,d,a,b,v1,v2   d = v1 if (a c b) else v2
+brcond c,a,b,L     branch to label L if (a c b)
+br L               branch to label L
+label L            defines L (forward branches only)
+ld m,d,addr        d = guest memory[addr]; m is a MemOp (size and sign)
+st m,v,addr        guest memory[addr] = v (low bits per m)
+cmpxchg m,d,addr,cmp,new   atomically: d = mem[addr]; if d == cmp: mem[addr] = new
+                           (m.size 1/2/4/8; d,cmp,new I64 when m.size == 8)
+mb kind            memory barrier ('full', 'load', 'store')
+call h,d,args      d = helper h(env, *args); h is a Helper (name, result type,
+                   arg types, flags): see usermode.translate.helpers
+insn_start pc      marks the start of guest instruction `pc`; the generator records
+                   (host offset -> pc) so faults map back to the exact instruction
+goto_tb n,pc       jump to guest `pc`, chainable; n in {0, 1} is the exit slot
+goto_ptr           jump to the guest pc held in env.pc (indirect branch); looks the
+                   block up natively and falls back to the dispatcher
+exit_tb v          store nothing, return `v` (an EXIT_* code) to the dispatcher
+                   (env.pc and any other state must already be written)
+
+Guest addresses are I32 for 32-bit guests (I64 for 64-bit guests): they are
+offsets from the guest base, so no guest access can leave the reserved region.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, List, Optional, Tuple, Union
+
+
+class Type(Enum):
+    I32 = 32
+    I64 = 64
+
+    @property
+    def bits(self) -> int:
+        return self.value
+
+    @property
+    def mask(self) -> int:
+        return (1 << self.value) - 1
+
+
+I32 = Type.I32
+I64 = Type.I64
+
+
+class Cond(Enum):
+    """Comparison conditions for setcond/movcond/brcond (TCG's names)."""
+    EQ = "eq"
+    NE = "ne"
+    LT = "lt"      # signed
+    GE = "ge"
+    LE = "le"
+    GT = "gt"
+    LTU = "ltu"    # unsigned
+    GEU = "geu"
+    LEU = "leu"
+    GTU = "gtu"
+    TSTEQ = "tsteq"  # (a & b) == 0
+    TSTNE = "tstne"  # (a & b) != 0
+
+    def invert(self) -> "Cond":
+        return _INVERT[self]
+
+    def evaluate(self, a: int, b: int, ty: Type) -> bool:
+        """Reference semantics (used by tests and constant folding)."""
+        m = ty.mask
+        a &= m
+        b &= m
+        sa = a - (1 << ty.bits) if a >> (ty.bits - 1) else a
+        sb = b - (1 << ty.bits) if b >> (ty.bits - 1) else b
+        return {
+            Cond.EQ: a == b, Cond.NE: a != b,
+            Cond.LT: sa < sb, Cond.GE: sa >= sb, Cond.LE: sa <= sb, Cond.GT: sa > sb,
+            Cond.LTU: a < b, Cond.GEU: a >= b, Cond.LEU: a <= b, Cond.GTU: a > b,
+            Cond.TSTEQ: (a & b) == 0, Cond.TSTNE: (a & b) != 0,
+        }[self]
+
+
+_INVERT = {
+    Cond.EQ: Cond.NE, Cond.NE: Cond.EQ, Cond.LT: Cond.GE, Cond.GE: Cond.LT,
+    Cond.LE: Cond.GT, Cond.GT: Cond.LE, Cond.LTU: Cond.GEU, Cond.GEU: Cond.LTU,
+    Cond.LEU: Cond.GTU, Cond.GTU: Cond.LEU, Cond.TSTEQ: Cond.TSTNE, Cond.TSTNE: Cond.TSTEQ,
+}
+
+
+@dataclass(frozen=True)
+class MemOp:
+    """Size (1, 2, 4, 8 bytes) and signedness of a load/store.  Little-endian."""
+    size: int
+    signed: bool = False
+
+    def __str__(self) -> str:
+        return ("s" if self.signed else "u") + str(self.size * 8)
+
+
+MO_UB, MO_SB = MemOp(1), MemOp(1, True)
+MO_UW, MO_SW = MemOp(2), MemOp(2, True)
+MO_UL, MO_SL = MemOp(4), MemOp(4, True)
+MO_Q = MemOp(8)
+
+
+# Exit codes returned to the dispatcher by exit_tb (small values; block exits
+# through goto_tb return a tagged block pointer instead, always >= 16).
+EXIT_LOOKUP = 0      # continue at env.pc (look the block up)
+EXIT_EXCEPTION = 1   # env.exception (and env.exc_arg) describe why; back to Python
+EXIT_SYSCALL = 2     # a system call; env.pc is the instruction after it
+EXIT_HALT = 3        # stop running (e.g. the block cache was flushed)
+
+
+class Value:
+    type: Type
+
+
+@dataclass(frozen=True, eq=False)
+class Global(Value):
+    name: str
+    offset: int          # byte offset in the CPU-state struct
+    type: Type = I32
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, eq=False)
+class Temp(Value):
+    index: int
+    type: Type = I32
+
+    def __repr__(self) -> str:
+        return f"t{self.index}" + ("" if self.type is I32 else "q")
+
+
+@dataclass(frozen=True)
+class Const(Value):
+    value: int
+    type: Type = I32
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", self.value & self.type.mask)
+
+    def __repr__(self) -> str:
+        return f"${self.value:#x}"
+
+
+@dataclass(eq=False)
+class Label:
+    id: int
+
+    def __repr__(self) -> str:
+        return f"L{self.id}"
+
+
+@dataclass
+class Op:
+    name: str
+    args: Tuple[Any, ...]
+
+    def __repr__(self) -> str:
+        return f"{self.name} " + ", ".join(
+            a.value if isinstance(a, Cond) else str(a) if isinstance(a, MemOp) else repr(a)
+            for a in self.args)
+
+
+ValueLike = Union[Value, int]
+
+_BINOPS = ("add", "sub", "mul", "and_", "or_", "xor", "andc", "shl", "shr", "sar",
+           "rotr", "rotl", "divu", "divs", "remu", "rems")
+_UNOPS = ("neg", "not_", "ext8s", "ext8u", "ext16s", "ext16u", "ext32s", "ext32u",
+          "extrl", "extrh", "clz", "ctz", "popcnt", "bswap16", "bswap32", "bswap64", "mov")
+
+
+class IRBuilder:
+    """Collects ops for one translation block."""
+
+    def __init__(self) -> None:
+        self.ops: List[Op] = []
+        self._ntemps = 0
+        self._nlabels = 0
+
+    # ---- values -------------------------------------------------------
+    def temp(self, ty: Type = I32) -> Temp:
+        t = Temp(self._ntemps, ty)
+        self._ntemps += 1
+        return t
+
+    @property
+    def ntemps(self) -> int:
+        return self._ntemps
+
+    @staticmethod
+    def const(v: int, ty: Type = I32) -> Const:
+        return Const(v, ty)
+
+    @staticmethod
+    def glob(name: str, offset: int, type: Type = I32) -> Global:
+        return Global(name, offset, type)
+
+    def label(self) -> Label:
+        self._nlabels += 1
+        return Label(self._nlabels)
+
+    def _v(self, x: ValueLike, ty: Type) -> Value:
+        return Const(x, ty) if isinstance(x, int) else x
+
+    def emit(self, name: str, *args) -> None:
+        self.ops.append(Op(name, args))
+
+    # ---- generic op emitters (d first) ---------------------------------
+    def _binop(self, name: str, d: Value, a: ValueLike, b: ValueLike) -> Value:
+        self.emit(name, d, self._v(a, d.type), self._v(b, d.type))
+        return d
+
+    def _unop(self, name: str, d: Value, a: ValueLike) -> Value:
+        src_ty = {"ext32s": I32, "ext32u": I32, "extrl": I64, "extrh": I64}.get(name, d.type)
+        self.emit(name, d, self._v(a, src_ty))
+        return d
+
+    def __getattr__(self, name: str):
+        # b.add(d, a, b) ... ; trailing underscore keeps Python keywords usable
+        if name in _BINOPS:
+            return lambda d, a, b: self._binop(name.rstrip("_"), d, a, b)
+        if name in _UNOPS:
+            return lambda d, a: self._unop(name.rstrip("_"), d, a)
+        raise AttributeError(name)
+
+    def concat(self, d: Value, lo: ValueLike, hi: ValueLike) -> Value:
+        self.emit("concat", d, self._v(lo, I32), self._v(hi, I32))
+        return d
+
+    def mulu2(self, lo: Value, hi: Value, a: ValueLike, b: ValueLike) -> None:
+        self.emit("mulu2", lo, hi, self._v(a, lo.type), self._v(b, lo.type))
+
+    def muls2(self, lo: Value, hi: Value, a: ValueLike, b: ValueLike) -> None:
+        self.emit("muls2", lo, hi, self._v(a, lo.type), self._v(b, lo.type))
+
+    def setcond(self, c: Cond, d: Value, a: ValueLike, b: ValueLike) -> Value:
+        ty = a.type if isinstance(a, Value) else d.type
+        self.emit("setcond", c, d, self._v(a, ty), self._v(b, ty))
+        return d
+
+    def movcond(self, c: Cond, d: Value, a: ValueLike, b: ValueLike,
+                v1: ValueLike, v2: ValueLike) -> Value:
+        ty = a.type if isinstance(a, Value) else d.type
+        self.emit("movcond", c, d, self._v(a, ty), self._v(b, ty),
+                  self._v(v1, d.type), self._v(v2, d.type))
+        return d
+
+    def brcond(self, c: Cond, a: ValueLike, b: ValueLike, l: Label) -> None:
+        ty = a.type if isinstance(a, Value) else I32
+        self.emit("brcond", c, self._v(a, ty), self._v(b, ty), l)
+
+    def br(self, l: Label) -> None:
+        self.emit("br", l)
+
+    def set_label(self, l: Label) -> None:
+        self.emit("label", l)
+
+    def ld(self, m: MemOp, d: Value, addr: ValueLike, addr_type: Type = I32) -> Value:
+        self.emit("ld", m, d, self._v(addr, addr_type))
+        return d
+
+    def st(self, m: MemOp, v: ValueLike, addr: ValueLike, addr_type: Type = I32) -> None:
+        self.emit("st", m, self._v(v, I64 if m.size == 8 else I32), self._v(addr, addr_type))
+
+    def cmpxchg(self, m: MemOp, d: Value, addr: ValueLike, cmp: ValueLike, new: ValueLike,
+                addr_type: Type = I32) -> Value:
+        self.emit("cmpxchg", m, d, self._v(addr, addr_type), self._v(cmp, d.type),
+                  self._v(new, d.type))
+        return d
+
+    def mb(self, kind: str = "full") -> None:
+        self.emit("mb", kind)
+
+    def call(self, helper, d: Optional[Value], *args: ValueLike) -> Optional[Value]:
+        vals = tuple(self._v(a, t) for a, t in zip(args, helper.arg_types))
+        self.emit("call", helper, d, vals)
+        return d
+
+    def insn_start(self, pc: int) -> None:
+        self.emit("insn_start", pc)
+
+    def goto_tb(self, n: int, pc: int) -> None:
+        self.emit("goto_tb", n, pc)
+
+    def goto_ptr(self) -> None:
+        self.emit("goto_ptr")
+
+    def exit_tb(self, code: int) -> None:
+        self.emit("exit_tb", code)
+
+    # ---- debugging ------------------------------------------------------
+    def dump(self) -> str:
+        return "\n".join(("" if op.name in ("insn_start", "label") else "  ") + repr(op)
+                         for op in self.ops)

@@ -1,0 +1,37 @@
+"""cffi build script for the native runtime (run by setuptools at install time).
+
+Builds the extension module ``usermode.translate._runtime`` from runtime.c.
+By hand: ``python usermode/translate/runtime/build.py`` builds it in place.
+"""
+import os
+import re
+
+from cffi import FFI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _read(name: str) -> str:
+    with open(os.path.join(HERE, name)) as f:
+        return f.read()
+
+
+def _cdef_text() -> str:
+    text = _read("runtime.h")
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(_cdef_text())
+ffibuilder.set_source(
+    "usermode.translate._runtime",
+    _read("runtime.c").replace('#include "runtime.h"', _read("runtime.h")),
+    extra_compile_args=["-O2", "-std=gnu11", "-Wall"],
+    libraries=["pthread"],
+)
+
+if __name__ == "__main__":
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    os.chdir(root)
+    ffibuilder.compile(verbose=False)

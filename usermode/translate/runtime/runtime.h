@@ -1,0 +1,83 @@
+/* pyqemu native runtime: guest memory region, code buffer, translation-block
+ * table, dispatcher loop and fault handler.  ISA-neutral.
+ *
+ * This text is both compiled (runtime.c includes it) and given to cffi's cdef
+ * (build.py strips the preprocessor lines), so it holds only plain declarations.
+ */
+
+/* Common head of every guest CPU-state struct; the ISA's own fields follow
+ * at offset CPU_HEADER_SIZE (64).  Generated code addresses all of it via
+ * the env pointer held in a fixed host register. */
+typedef struct CPUHeader {
+    uint64_t pc;          /*  0: guest pc of the next block to run            */
+    uint64_t tb_flags;    /*  8: mode bits that select a translation (Thumb..) */
+    uint32_t exception;   /* 16: EXCP_* when cpu_exec returned EXIT_EXCEPTION  */
+    uint32_t running;     /* 20: nonzero while executing translated code       */
+    uint64_t exc_arg;     /* 24: guest fault address / exception argument      */
+    uint64_t host_pc;     /* 32: host pc at a fault in translated code         */
+    uint64_t guest_base;  /* 40: host address of guest address 0               */
+    int32_t fault_signo;  /* 48: host signal of a fault (SIGSEGV, SIGBUS)      */
+    int32_t fault_code;   /* 52: its si_code (SEGV_MAPERR, SEGV_ACCERR...)     */
+    uint64_t exc_arg2;    /* 56: second argument (e.g. undefined encoding)     */
+} CPUHeader;
+
+typedef struct TB {
+    uint64_t pc;               /* guest pc                                    */
+    uint64_t flags;            /* tb_flags it was translated for              */
+    uint64_t guest_end;        /* guest address one past its last byte        */
+    uint8_t *tc;               /* host code                                   */
+    uint32_t tc_size;
+    uint32_t jmp_insn[2];      /* offset in tc of the patchable jmp rel32 (the
+                                  E9 byte), or 0xffffffff if the exit is absent */
+    uint32_t jmp_reset[2];     /* offset in tc of that exit's unchained path   */
+    struct TB *jmp_dest[2];    /* block each exit is chained to, or NULL       */
+    struct TB *hash_next;
+    struct TB *all_next;
+    uint32_t invalid;
+    uint32_t id;
+} TB;
+
+/* Guest memory region */
+uint8_t *rt_reserve_guest(uint64_t size);
+uint8_t *rt_guest_base(void);
+uint64_t rt_guest_size(void);
+
+/* Code buffer */
+int rt_code_init(uint64_t size);
+uint8_t *rt_code_ptr(void);          /* where the next committed block goes   */
+uint64_t rt_code_free(void);
+uint8_t *rt_code_start(void);
+uint64_t rt_code_used(void);
+uint8_t *rt_install_stub(const uint8_t *code, uint32_t len);  /* prologue etc. */
+void rt_set_entry(uint8_t *prologue, uint8_t *epilogue_ret0);
+
+/* Translation blocks */
+TB *rt_tb_alloc(uint64_t pc, uint64_t flags);
+int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
+                 uint32_t jmp_insn0, uint32_t jmp_reset0,
+                 uint32_t jmp_insn1, uint32_t jmp_reset1, uint64_t guest_end);
+TB *rt_tb_lookup(uint64_t pc, uint64_t flags);
+TB *rt_tb_find_host_pc(uint64_t host_pc);
+int rt_tb_invalidate_range(uint64_t start, uint64_t end);
+void rt_tb_flush(void);
+uint32_t rt_tb_count(void);
+void rt_set_chaining(int on);
+
+/* Dispatcher: runs guest code until something needs Python.  Returns one of
+ * RT_EXIT_* (below) */
+int rt_cpu_exec(CPUHeader *env);
+
+/* Called by generated code for indirect jumps: host address to continue at. */
+uint8_t *rt_helper_lookup_tb(CPUHeader *env);
+
+/* Host helpers */
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+int rt_install_fault_handler(void);
+void rt_restore_default_signal(int sig);
+
+/* Lookup of C helpers callable from generated code, by name. */
+void *rt_helper_addr(const char *name);
+
+/* Statistics */
+uint64_t rt_stat_lookups(void);
+uint64_t rt_stat_chains(void);
