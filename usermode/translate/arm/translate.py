@@ -1,0 +1,500 @@
+"""ARM32 block translator: the decode loop and the shared gen_* helpers.
+
+The instruction semantics live in small modules (trans_*.py), each holding
+its patterns for the three encoding sets (A32, T32 32-bit, T16) as data plus
+one small ``trans_<NAME>(ctx, f)`` per pattern, which lowers the instruction
+into IR through the helpers below.  A trans function returns True when it
+handled the encoding, False for "UNDEFINED" (the guest then gets SIGILL).
+
+Usage::
+
+    from usermode.translate.arm.translate import translate_block
+    blk = translate_block(read_code, pc=0x10074, flags=0)   # read_code(addr, n) -> bytes
+    print(blk.ir.dump())
+
+Conventions for trans functions:
+* ``f`` is the dict of decoded fields; never mutate it (decodes are cached).
+* Read registers with ``ctx.load_reg(n)`` (r15 reads as the architectural
+  PC: insn address + 8 in ARM state, + 4 in Thumb), write with
+  ``ctx.store_reg(n, v)`` (r15 = a branch, with the right interworking rule).
+* New temps: ``ctx.tmp()`` (I32) / ``ctx.tmp64()``.
+* Conditional execution (A32 cond field, IT blocks) is handled by the loop,
+  not by trans functions; T16/T32 conditional branches handle their own cond.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Tuple
+
+from ..cpustate import EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_UNDEF
+from ..decodetree import Decoder
+from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder, Label,
+                  Value)
+from .cpu import (EXCEPTION, EXC_ARG, EXC_ARG2, FLAG_CF, FLAG_NF, FLAG_VF, FLAG_ZF, PC,
+                  REG, TB_FLAGS, TBFLAG_IT_SHIFT, TBFLAG_THUMB)
+
+MAX_INSNS = 128
+PAGE = 4096
+
+# Block-end states
+DISAS_NEXT = 0        # keep translating
+DISAS_JUMP = 1        # a jump was emitted (goto_tb / goto_ptr); block ends
+DISAS_NORETURN = 2    # exit_tb emitted (exception, syscall); block ends
+DISAS_UPDATE = 3      # state changed in a way that needs a new block at next pc
+
+# Decoders, filled in by the trans_* modules (see _load_tables)
+A32 = Decoder(32, key_bits=[(20, 8), (4, 4)])
+T32 = Decoder(32, key_bits=[(20, 9), (15, 1)])   # hw1[12:4] and hw2[15]
+T16 = Decoder(16, key_bits=[(6, 10)])
+
+ARM_COND_AL = 0xE
+
+
+class CodeFetchError(Exception):
+    pass
+
+
+@dataclass
+class TranslatedBlock:
+    pc: int
+    flags: int
+    end: int                  # guest address past the last instruction
+    ir: IRBuilder
+    insns: List[Tuple[int, int, int]]   # (pc, encoding, size) for -d in_asm logs
+
+
+class DisasContext:
+    def __init__(self, pc: int, flags: int, read_code: Callable[[int, int], bytes]):
+        self.b = IRBuilder()
+        self.read_code = read_code
+        self.start_pc = pc
+        self.flags = flags
+        self.thumb = bool(flags & TBFLAG_THUMB)
+        self.itstate = (flags >> TBFLAG_IT_SHIFT) & 0xFF   # ITSTATE for the current insn
+        self.pc = pc              # address of the current instruction
+        self.insn = 0             # its encoding (T32: hw1 << 16 | hw2)
+        self.insn_len = 4
+        self.is_jmp = DISAS_NEXT
+        self.cond_label: Optional[Label] = None
+
+    # ---- values ---------------------------------------------------------------
+    def tmp(self) -> Value:
+        return self.b.temp(I32)
+
+    def tmp64(self) -> Value:
+        return self.b.temp(I64)
+
+    @staticmethod
+    def const(v: int) -> Const:
+        return Const(v, I32)
+
+    @property
+    def next_pc(self) -> int:
+        return (self.pc + self.insn_len) & 0xFFFFFFFF
+
+    @property
+    def pc_read(self) -> int:
+        """Value of r15 as an operand: insn + 8 (ARM) or + 4 (Thumb)."""
+        return (self.pc + (4 if self.thumb else 8)) & 0xFFFFFFFF
+
+    def load_reg(self, n: int) -> Value:
+        if n == 15:
+            return self.const(self.pc_read)
+        return REG[n]
+
+    def load_reg_align_pc(self, n: int) -> Value:
+        """As load_reg, but r15 reads Align(PC, 4) (Thumb literal/ADR forms)."""
+        if n == 15:
+            return self.const(self.pc_read & ~3)
+        return REG[n]
+
+    def load_reg_tmp(self, n: int) -> Value:
+        t = self.tmp()
+        self.b.mov(t, self.load_reg(n))
+        return t
+
+    def store_reg(self, n: int, v: Value) -> None:
+        """Rd = v; for r15 the ALU write rule: interworking in ARM state (v7
+        ALUWritePC), a plain branch in Thumb."""
+        if n == 15:
+            if self.thumb:
+                self.gen_branch_reg(v, interwork=False)
+            else:
+                self.gen_bx(v)
+            return
+        self.b.mov(REG[n], v)
+
+    def store_reg_bx(self, n: int, v: Value) -> None:
+        """Rd = v with LoadWritePC rules (interworking) for r15."""
+        if n == 15:
+            self.gen_bx(v)
+            return
+        self.b.mov(REG[n], v)
+
+    # ---- control flow ----------------------------------------------------------
+    def _exit_flags(self, thumb: bool) -> int:
+        """tb_flags for code reached by a branch from here (IT state cleared)."""
+        return TBFLAG_THUMB if thumb else 0
+
+    def _set_tb_flags(self, new_flags: int) -> None:
+        if new_flags != self.flags:
+            self.b.mov(TB_FLAGS, Const(new_flags, I64))
+
+    def gen_goto(self, dest: int, thumb: Optional[bool] = None, slot: int = 0) -> None:
+        """Direct branch to dest (chainable); optionally switch ARM/Thumb."""
+        thumb = self.thumb if thumb is None else thumb
+        self._set_tb_flags(self._exit_flags(thumb))
+        self.b.goto_tb(slot, dest & 0xFFFFFFFF)
+        self.is_jmp = DISAS_JUMP
+
+    def gen_bx(self, v: Value) -> None:
+        """BXWritePC: bit 0 selects Thumb; the target is looked up at run time."""
+        b = self.b
+        t = b.temp(I32)
+        b.and_(t, v, 1)
+        b.ext32u(TB_FLAGS, t)                 # Thumb bit; IT state cleared
+        pc = b.temp(I32)
+        # ARM-state targets have bit 1 forced clear too (UNPREDICTABLE otherwise)
+        b.movcond(Cond.NE, pc, t, 0, self._masked(v, ~1), self._masked(v, ~3))
+        b.ext32u(PC, pc)
+        b.goto_ptr()
+        self.is_jmp = DISAS_JUMP
+
+    def _masked(self, v: Value, mask: int) -> Value:
+        t = self.tmp()
+        self.b.and_(t, v, mask & 0xFFFFFFFF)
+        return t
+
+    def gen_branch_reg(self, v: Value, interwork: bool) -> None:
+        """BranchWritePC with a register value (no mode change)."""
+        if interwork:
+            self.gen_bx(v)
+            return
+        t = self._masked(v, ~1 if self.thumb else ~3)
+        self._set_tb_flags(self._exit_flags(self.thumb))
+        self.b.ext32u(PC, t)
+        self.b.goto_ptr()
+        self.is_jmp = DISAS_JUMP
+
+    def gen_exception(self, excp: int, arg2: int = 0, pc: Optional[int] = None,
+                      exc_arg: Optional[int] = None) -> None:
+        """Stop at this instruction (pc defaults to it) and report excp to Python."""
+        b = self.b
+        b.mov(PC, Const(self.pc if pc is None else pc, I64))
+        self._set_tb_flags(self.flags_here())
+        b.mov(EXCEPTION, Const(excp, I32))
+        b.mov(EXC_ARG2, Const(arg2, I64))
+        if exc_arg is not None:
+            b.mov(EXC_ARG, Const(exc_arg, I64))
+        b.exit_tb(EXIT_EXCEPTION)
+        self.is_jmp = DISAS_NORETURN
+
+    def flags_here(self) -> int:
+        """tb_flags describing the state at the current instruction."""
+        return (TBFLAG_THUMB if self.thumb else 0) | (self.itstate << TBFLAG_IT_SHIFT)
+
+    def undef(self) -> bool:
+        self.gen_exception(EXCP_UNDEF, self.insn)
+        return True
+
+    def gen_bkpt(self) -> None:
+        self.gen_exception(EXCP_BREAK, self.insn)
+
+    def gen_svc(self) -> None:
+        """A system call: pc and state after the SVC, then back to Python."""
+        b = self.b
+        b.mov(PC, Const(self.next_pc, I64))
+        self._set_tb_flags(self.flags_after())
+        b.exit_tb(EXIT_SYSCALL)
+        self.is_jmp = DISAS_NORETURN
+
+    def flags_after(self) -> int:
+        return (TBFLAG_THUMB if self.thumb else 0) | (_it_advance(self.itstate) << TBFLAG_IT_SHIFT)
+
+    # ---- conditions ------------------------------------------------------------
+    def gen_test_cc(self, cond: int, label: Label) -> None:
+        """Branch to label when ARM condition `cond` (0..13) is TRUE."""
+        b = self.b
+        if cond == 0:
+            b.brcond(Cond.EQ, FLAG_ZF, 0, label)
+        elif cond == 1:
+            b.brcond(Cond.NE, FLAG_ZF, 0, label)
+        elif cond == 2:
+            b.brcond(Cond.NE, FLAG_CF, 0, label)
+        elif cond == 3:
+            b.brcond(Cond.EQ, FLAG_CF, 0, label)
+        elif cond == 4:
+            b.brcond(Cond.LT, FLAG_NF, 0, label)
+        elif cond == 5:
+            b.brcond(Cond.GE, FLAG_NF, 0, label)
+        elif cond == 6:
+            b.brcond(Cond.LT, FLAG_VF, 0, label)
+        elif cond == 7:
+            b.brcond(Cond.GE, FLAG_VF, 0, label)
+        elif cond in (8, 9):          # HI: C && !Z  -> (-CF & ZF) != 0
+            t = self.tmp()
+            b.neg(t, FLAG_CF)
+            b.and_(t, t, FLAG_ZF)
+            b.brcond(Cond.NE if cond == 8 else Cond.EQ, t, 0, label)
+        elif cond in (10, 11):        # GE: N == V
+            t = self.tmp()
+            b.xor(t, FLAG_NF, FLAG_VF)
+            b.brcond(Cond.GE if cond == 10 else Cond.LT, t, 0, label)
+        elif cond in (12, 13):        # GT: !Z && N == V -> (~((N^V) >> 31) & ZF) != 0
+            t = self.tmp()
+            b.xor(t, FLAG_NF, FLAG_VF)
+            b.sar(t, t, 31)
+            b.andc(t, FLAG_ZF, t)
+            b.brcond(Cond.NE if cond == 12 else Cond.EQ, t, 0, label)
+        elif cond == 14:
+            b.br(label)
+        else:
+            raise ValueError(f"condition {cond}")
+
+    def gen_skip_unless(self, cond: int) -> None:
+        """Start conditional execution of the current insn: skip it unless cond."""
+        if cond >= 14:
+            return
+        self.cond_label = self.b.label()
+        self.gen_test_cc(cond ^ 1, self.cond_label)
+
+    # ---- flags -------------------------------------------------------------------
+    def gen_logic_cc(self, res: Value) -> None:
+        self.b.mov(FLAG_NF, res)
+        self.b.mov(FLAG_ZF, res)
+
+    def gen_add_cc(self, d: Value, a: Value, b_: Value) -> None:
+        """d = a + b_ and set NZCV."""
+        b = self.b
+        wide = self.tmp64()
+        t2 = self.tmp64()
+        b.ext32u(wide, a)
+        b.ext32u(t2, b_)
+        b.add(wide, wide, t2)
+        res = self.tmp()
+        b.extrl(res, wide)
+        b.extrh(FLAG_CF, wide)
+        self._add_overflow(res, a, b_)
+        self.gen_logic_cc(res)
+        b.mov(d, res)
+
+    def _add_overflow(self, res: Value, a: Value, b_: Value) -> None:
+        b = self.b
+        t1, t2 = self.tmp(), self.tmp()
+        b.xor(t1, res, a)
+        b.xor(t2, a, b_)
+        b.andc(FLAG_VF, t1, t2)
+
+    def gen_adc_cc(self, d: Value, a: Value, b_: Value) -> None:
+        """d = a + b_ + C and set NZCV."""
+        b = self.b
+        wide, t2 = self.tmp64(), self.tmp64()
+        b.ext32u(wide, a)
+        b.ext32u(t2, b_)
+        b.add(wide, wide, t2)
+        b.ext32u(t2, FLAG_CF)
+        b.add(wide, wide, t2)
+        res = self.tmp()
+        b.extrl(res, wide)
+        b.extrh(FLAG_CF, wide)
+        self._add_overflow(res, a, b_)
+        self.gen_logic_cc(res)
+        b.mov(d, res)
+
+    def gen_sub_cc(self, d: Value, a: Value, b_: Value) -> None:
+        """d = a - b_ and set NZCV (C = no borrow)."""
+        b = self.b
+        res, t1, t2 = self.tmp(), self.tmp(), self.tmp()
+        b.sub(res, a, b_)
+        b.xor(t1, res, a)
+        b.xor(t2, a, b_)
+        b.and_(FLAG_VF, t1, t2)
+        b.setcond(Cond.GEU, FLAG_CF, a, b_)
+        self.gen_logic_cc(res)
+        b.mov(d, res)
+
+    def gen_shift_imm(self, v: Value, shtype: int, amount: int, set_carry: bool = False) -> Value:
+        """Shift by an immediate as encoded (A32/T32 imm5 + type): LSL, LSR/ASR
+        with 0 meaning 32, ROR with 0 meaning RRX.  With set_carry, CF gets the
+        shifter carry-out (unchanged for LSL #0).  Returns a new temp."""
+        b = self.b
+        r = self.tmp()
+        if shtype == 0:
+            if amount == 0:
+                b.mov(r, v)
+                return r
+            if set_carry:
+                b.shr(FLAG_CF, v, 32 - amount)
+                b.and_(FLAG_CF, FLAG_CF, 1)
+            b.shl(r, v, amount)
+        elif shtype in (1, 2):
+            amount = amount or 32
+            if set_carry:
+                b.shr(FLAG_CF, v, amount - 1)
+                b.and_(FLAG_CF, FLAG_CF, 1)
+            if shtype == 1:
+                if amount == 32:
+                    b.mov(r, 0)
+                else:
+                    b.shr(r, v, amount)
+            else:
+                b.sar(r, v, min(amount, 31))
+        elif amount == 0:                     # RRX
+            c = self.tmp()
+            b.shl(c, FLAG_CF, 31)
+            if set_carry:
+                b.shr(r, v, 1)
+                b.and_(FLAG_CF, v, 1)
+                b.or_(r, r, c)
+            else:
+                b.shr(r, v, 1)
+                b.or_(r, r, c)
+        else:
+            b.rotr(r, v, amount)
+            if set_carry:
+                b.shr(FLAG_CF, r, 31)
+        return r
+
+    def gen_sbc_cc(self, d: Value, a: Value, b_: Value) -> None:
+        """d = a - b_ - !C = a + ~b_ + C, and set NZCV."""
+        nb = self.tmp()
+        self.b.not_(nb, b_)
+        self.gen_adc_cc(d, a, nb)
+
+
+def _it_advance(it: int) -> int:
+    if it & 7 == 0:
+        return 0
+    return (it & 0xE0) | ((it << 1) & 0x1F)
+
+
+def _fetch(ctx: DisasContext) -> bool:
+    """Read the encoding at ctx.pc into ctx.insn / ctx.insn_len."""
+    if ctx.thumb:
+        hw1 = int.from_bytes(ctx.read_code(ctx.pc, 2), "little")
+        if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
+            hw2 = int.from_bytes(ctx.read_code(ctx.pc + 2, 2), "little")
+            ctx.insn, ctx.insn_len = (hw1 << 16) | hw2, 4
+        else:
+            ctx.insn, ctx.insn_len = hw1, 2
+    else:
+        ctx.insn = int.from_bytes(ctx.read_code(ctx.pc, 4), "little")
+        ctx.insn_len = 4
+    return True
+
+
+def _decode(ctx: DisasContext):
+    if not ctx.thumb:
+        return A32.decode(ctx.insn)
+    if ctx.insn_len == 2:
+        return T16.decode(ctx.insn)
+    return T32.decode(ctx.insn)
+
+
+def _translate_one(ctx: DisasContext) -> None:
+    b = ctx.b
+    b.insn_start(ctx.pc)
+    ctx.cond_label = None
+    if ctx.thumb:
+        if ctx.itstate:
+            # IT instruction itself is never inside an IT block; conditions
+            # from ITSTATE[7:4]
+            ctx.gen_skip_unless(ctx.itstate >> 4)
+    else:
+        cond = ctx.insn >> 28
+        if cond != 0xF:
+            ctx.gen_skip_unless(cond)
+    hit = _decode(ctx)
+    ok = False
+    if hit is not None:
+        pat, fields = hit
+        ok = pat.trans(ctx, fields)
+    if not ok:
+        ctx.undef()
+    if ctx.thumb:
+        # the IT instruction sets ctx.itstate itself and marks that with
+        # ctx.it_set; otherwise ITSTATE advances after each instruction
+        if getattr(ctx, "it_set", False):
+            ctx.it_set = False
+        else:
+            ctx.itstate = _it_advance(ctx.itstate)
+    if ctx.cond_label is not None:
+        if ctx.is_jmp == DISAS_NEXT:
+            b.set_label(ctx.cond_label)
+        else:
+            # condition failed: continue at the next instruction
+            b.set_label(ctx.cond_label)
+            _goto_next(ctx, slot=1)
+        ctx.cond_label = None
+
+
+def _goto_next(ctx: DisasContext, slot: int) -> None:
+    """Continue at the next instruction, in the IT state that follows."""
+    flags = (TBFLAG_THUMB if ctx.thumb else 0) | (ctx.itstate << TBFLAG_IT_SHIFT)
+    if flags != ctx.flags:
+        ctx.b.mov(TB_FLAGS, Const(flags, I64))
+    ctx.b.goto_tb(slot, ctx.next_pc)
+
+
+def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
+                    max_insns: int = MAX_INSNS) -> TranslatedBlock:
+    """Translate guest code at pc (state `flags`) into one IR block.
+
+    read_code(addr, n) returns n bytes of executable guest memory or raises
+    (any exception): the fetch fault becomes a guest exception at that insn.
+    """
+    _load_tables()
+    ctx = DisasContext(pc, flags, read_code)
+    insns: List[Tuple[int, int, int]] = []
+    n = 0
+    while True:
+        try:
+            _fetch(ctx)
+        except Exception:
+            if n == 0:
+                ctx.b.insn_start(ctx.pc)
+                ctx.gen_exception(EXCP_EXEC_FAULT, 0, exc_arg=ctx.pc)
+            else:
+                _end_at(ctx, ctx.pc)
+            break
+        insns.append((ctx.pc, ctx.insn, ctx.insn_len))
+        _translate_one(ctx)
+        n += 1
+        if ctx.is_jmp != DISAS_NEXT:
+            break
+        ctx.pc = ctx.next_pc
+        if n >= max_insns or (ctx.pc & (PAGE - 1)) == 0 or ctx.is_jmp == DISAS_UPDATE:
+            _end_at(ctx, ctx.pc)
+            break
+    end = insns[-1][0] + insns[-1][2] if insns else pc + 2
+    return TranslatedBlock(pc, flags, end, ctx.b, insns)
+
+
+def _end_at(ctx: DisasContext, pc: int) -> None:
+    """End the block; execution continues at pc in the current state."""
+    flags = (TBFLAG_THUMB if ctx.thumb else 0) | (ctx.itstate << TBFLAG_IT_SHIFT)
+    if flags != ctx.flags:
+        ctx.b.mov(TB_FLAGS, Const(flags, I64))
+    ctx.b.goto_tb(0, pc)
+    ctx.is_jmp = DISAS_JUMP
+
+
+_loaded = False
+
+
+def _load_tables() -> None:
+    """Import the trans_* modules; each registers its patterns on A32/T32/T16."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+    import pkgutil
+    from .. import arm as pkg
+    for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if m.name.startswith("trans_"):
+            mod = importlib.import_module(f"{pkg.__name__}.{m.name}")
+            for dec_name in ("A32", "T32", "T16"):
+                pats = getattr(mod, dec_name, None)
+                if pats:
+                    {"A32": A32, "T32": T32, "T16": T16}[dec_name].extend(pats)
