@@ -1,0 +1,619 @@
+"""x86-64 instruction encoder, in the style of PyPy's rx86.py.
+
+Every instruction form is one line built from small operand combinators
+(`reg`, `rm`, `ext`, `opreg`, `i8`/`i16`/`i32`/`i64`, `cc`, `byte`).  Names say
+the form: ``ADD_rr`` (reg, reg), ``ADD_ri`` (reg, imm), ``ADD_rm`` (reg,
+memory), ``ADD_mr`` (memory, reg), ``ADD_mi`` (memory, imm).  A bare name is
+the 64-bit form; ``ADD32_rr`` is the 32-bit form (which zero-extends its
+register result to 64 bits, as the CPU does); ``MOV8_mr``/``MOV16_mr`` are the
+byte/word forms.  Memory operands are `Mem` objects: ``mem(base, disp)`` or
+``mem(base, disp, index, scale)``; rsp/r12 bases get their SIB byte and
+rbp/r13 bases their displacement automatically.
+
+Each form is a module-level function returning the encoded bytes, and also a
+method of `Assembler`, which appends to a bytearray and resolves labels.
+
+Usage::
+
+    from usermode.translate.x86.encoder import *
+    ADD_rr(RAX, R9)                      # -> b'\\x4c\\x01\\xc8'  (add rax, r9)
+    a = Assembler(base_addr=0x10000)
+    done = a.label()
+    a.MOV32_rm(EAX, mem(RBP, 64))        # mov eax, [rbp+64]
+    a.CMP32_ri(EAX, 5)
+    a.J_l(CC_E, done)                    # je done (rel32, fixed up at bind time)
+    a.ADD32_ri(EAX, 1)
+    a.bind(done)
+    a.JMP_abs(0x10000)                   # jmp to an absolute address
+    code = a.finish()                    # bytes; all fixups resolved
+"""
+from __future__ import annotations
+
+import struct
+from typing import Callable, Dict, List, Optional, Tuple, Union
+
+# --------------------------------------------------------------- registers
+RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI = range(8)
+R8, R9, R10, R11, R12, R13, R14, R15 = range(8, 16)
+EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI = range(8)          # same numbers, 32-bit names
+REG_NAMES64 = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+               "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
+REG_NAMES32 = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+               "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"]
+REG_NAMES16 = ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+               "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"]
+REG_NAMES8 = ["al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+              "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"]
+
+# ------------------------------------------------------- condition codes
+CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A = range(8)
+CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE, CC_LE, CC_G = range(8, 16)
+CC_NAMES = ["o", "no", "b", "ae", "e", "ne", "be", "a",
+            "s", "ns", "p", "np", "l", "ge", "le", "g"]
+
+# ALU group: (name, /digit); opcodes are 8*digit + {1: r/m,r ; 3: r,r/m}
+ALU_OPS = [("ADD", 0), ("OR", 1), ("ADC", 2), ("SBB", 3),
+           ("AND", 4), ("SUB", 5), ("XOR", 6), ("CMP", 7)]
+# shift/rotate group: (name, /digit) for D1 (by 1), D3 (by cl), C1 (by imm8)
+SHIFT_OPS = [("ROL", 0), ("ROR", 1), ("SHL", 4), ("SHR", 5), ("SAR", 7)]
+# unary group F7 /digit
+UNARY_OPS = [("NOT", 2), ("NEG", 3), ("MUL", 4), ("IMUL1", 5), ("DIV", 6), ("IDIV", 7)]
+
+_REX_W, _REX_R, _REX_X, _REX_B = 8, 4, 2, 1
+
+
+class EncodeError(ValueError):
+    """An operand that the form cannot encode (wrong register, immediate too big)."""
+
+
+# ----------------------------------------------------------- memory operand
+class Mem:
+    """[base + index*scale + disp]; index None for [base + disp]."""
+    __slots__ = ("base", "disp", "index", "scale")
+
+    def __init__(self, base: int, disp: int = 0, index: Optional[int] = None, scale: int = 1):
+        if index is not None and index == RSP:
+            raise EncodeError("rsp cannot be an index register")
+        if scale not in (1, 2, 4, 8):
+            raise EncodeError(f"bad scale {scale}")
+        if not -(1 << 31) <= disp < (1 << 31):
+            raise EncodeError(f"displacement {disp:#x} out of range")
+        self.base, self.disp, self.index, self.scale = base, disp, index, scale
+
+    def offset(self, n: int) -> "Mem":
+        return Mem(self.base, self.disp + n, self.index, self.scale)
+
+    def __repr__(self) -> str:
+        s = REG_NAMES64[self.base]
+        if self.index is not None:
+            s += f" + {REG_NAMES64[self.index]}*{self.scale}"
+        if self.disp:
+            s += f" {'-' if self.disp < 0 else '+'} {abs(self.disp):#x}"
+        return f"[{s}]"
+
+
+def mem(base: int, disp: int = 0, index: Optional[int] = None, scale: int = 1) -> Mem:
+    return Mem(base, disp, index, scale)
+
+
+_SCALE_BITS = {1: 0, 2: 1, 4: 2, 8: 3}
+
+
+def _modrm_mem(regfield: int, m: Mem) -> Tuple[bytes, int]:
+    """ModRM (+SIB, +disp) bytes for a memory operand, and the REX.X/B bits."""
+    base, disp, index = m.base, m.disp, m.index
+    rex = _REX_B if base & 8 else 0
+    if disp == 0 and base & 7 != 5:
+        mod, dbytes = 0x00, b""
+    elif -128 <= disp < 128:
+        mod, dbytes = 0x40, struct.pack("<b", disp)
+    else:
+        mod, dbytes = 0x80, struct.pack("<i", disp)
+    if index is None and base & 7 != 4:
+        return bytes([mod | regfield << 3 | base & 7]) + dbytes, rex
+    if index is None:
+        sib = 0x20 | base & 7                       # index=100: none
+    else:
+        if index & 8:
+            rex |= _REX_X
+        sib = _SCALE_BITS[m.scale] << 6 | (index & 7) << 3 | base & 7
+    return bytes([mod | regfield << 3 | 4, sib]) + dbytes, rex
+
+
+# ------------------------------------------------------ operand combinators
+class _Part:
+    __slots__ = ("kind", "arg", "val")
+
+    def __init__(self, kind: str, arg: int = -1, val=None):
+        self.kind, self.arg, self.val = kind, arg, val
+
+
+REX_W = _Part("w")                                   # 64-bit operand size
+
+
+def prefix(*bs: int) -> _Part:                       # legacy prefixes (66, F0, F2, F3)
+    return _Part("prefix", val=bytes(bs))
+
+
+def op(*bs: int) -> _Part:                           # opcode bytes
+    return _Part("op", val=bytes(bs))
+
+
+def reg(n: int) -> _Part:                            # argument n -> ModRM.reg
+    return _Part("reg", n)
+
+
+def rm(n: int) -> _Part:                             # argument n (reg or Mem) -> ModRM.rm
+    return _Part("rm", n)
+
+
+def ext(digit: int) -> _Part:                        # /digit in ModRM.reg
+    return _Part("ext", val=digit)
+
+
+def opreg(n: int) -> _Part:                          # register n added to the last opcode byte
+    return _Part("opreg", n)
+
+
+def cc(n: int) -> _Part:                             # condition n added to the last opcode byte
+    return _Part("cc", n)
+
+
+def byte(n: int) -> _Part:                           # argument n is an 8-bit register
+    return _Part("byte", n)
+
+
+def i8(n: int) -> _Part:                             # imm8 (-128..255)
+    return _Part("imm", n, (1, -(1 << 7), 1 << 8))
+
+
+def i16(n: int) -> _Part:
+    return _Part("imm", n, (2, -(1 << 15), 1 << 16))
+
+
+def i32(n: int) -> _Part:                            # imm32, zero- or sign- meaning
+    return _Part("imm", n, (4, -(1 << 31), 1 << 32))
+
+
+def i32s(n: int) -> _Part:                           # imm32 sign-extended to 64 bits
+    return _Part("imm", n, (4, -(1 << 31), 1 << 31))
+
+
+def i64(n: int) -> _Part:
+    return _Part("imm", n, (8, -(1 << 63), 1 << 64))
+
+
+def rel8(n: int) -> _Part:
+    return _Part("imm", n, (1, -(1 << 7), 1 << 7))
+
+
+def rel32(n: int) -> _Part:
+    return _Part("imm", n, (4, -(1 << 31), 1 << 31))
+
+
+_PACK = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
+
+
+def insn(*parts: _Part) -> Callable[..., bytes]:
+    """Compile a list of parts into an encoder function of the form's arguments."""
+    pfx, opc, w = b"", b"", 0
+    reg_arg = rm_arg = opreg_arg = cc_arg = None
+    extd = 0
+    byte_args: List[int] = []
+    imms: List[Tuple[int, Tuple[int, int, int]]] = []
+    for p in parts:
+        k = p.kind
+        if k == "w":
+            w = _REX_W
+        elif k == "prefix":
+            pfx += p.val
+        elif k == "op":
+            opc += p.val
+        elif k == "reg":
+            reg_arg = p.arg
+        elif k == "rm":
+            rm_arg = p.arg
+        elif k == "ext":
+            extd = p.val
+        elif k == "opreg":
+            opreg_arg = p.arg
+        elif k == "cc":
+            cc_arg = p.arg
+        elif k == "byte":
+            byte_args.append(p.arg)
+        elif k == "imm":
+            imms.append((p.arg, p.val))
+        else:  # pragma: no cover - table error
+            raise AssertionError(k)
+    nargs = 1 + max([a for a in (reg_arg, rm_arg, opreg_arg, cc_arg) if a is not None]
+                    + [a for a, _ in imms] + byte_args + [-1])
+
+    def encode(*args) -> bytes:
+        if len(args) != nargs:
+            raise TypeError(f"expected {nargs} operands, got {len(args)}")
+        rex = w
+        last = opc[-1] if opc else 0
+        if cc_arg is not None:
+            c = args[cc_arg]
+            if not 0 <= c < 16:
+                raise EncodeError(f"bad condition {c}")
+            last += c
+        if opreg_arg is not None:
+            r = _check_reg(args[opreg_arg])
+            last += r & 7
+            if r & 8:
+                rex |= _REX_B
+        body = opc[:-1] + bytes([last]) if opc else b""
+        if rm_arg is not None:
+            rf = _check_reg(args[reg_arg]) if reg_arg is not None else extd
+            if rf & 8:
+                rex |= _REX_R
+            x = args[rm_arg]
+            if isinstance(x, Mem):
+                mr, bits = _modrm_mem(rf & 7, x)
+                rex |= bits
+                body += mr
+            else:
+                x = _check_reg(x)
+                if x & 8:
+                    rex |= _REX_B
+                body += bytes([0xC0 | (rf & 7) << 3 | x & 7])
+        for a, (size, lo, hi) in imms:
+            v = args[a]
+            if not lo <= v < hi:
+                raise EncodeError(f"immediate {v:#x} does not fit {size} bytes")
+            body += struct.pack(_PACK[size], v & ((1 << (8 * size)) - 1))
+        force = False
+        for a in byte_args:
+            x = args[a]
+            if not isinstance(x, Mem) and 4 <= x < 8:
+                force = True           # spl, bpl, sil, dil need a REX prefix
+        if rex or force:
+            return pfx + bytes([0x40 | rex]) + body
+        return pfx + body
+
+    encode.nargs = nargs
+    return encode
+
+
+def _check_reg(r) -> int:
+    if not isinstance(r, int) or not 0 <= r < 16:
+        raise EncodeError(f"bad register {r!r}")
+    return r
+
+
+def fits_i8(v: int) -> bool:
+    return -128 <= v < 128
+
+
+def fits_i32(v: int) -> bool:
+    return -(1 << 31) <= v < (1 << 31)
+
+
+def s32(v: int) -> int:
+    """Value as a signed 32-bit number (for 32-bit operand-size immediates)."""
+    v &= 0xFFFFFFFF
+    return v - (1 << 32) if v >> 31 else v
+
+
+def s64(v: int) -> int:
+    v &= (1 << 64) - 1
+    return v - (1 << 64) if v >> 63 else v
+
+
+def _choose_imm(small: Optional[Callable], big: Callable, bits: int,
+                acc: Optional[Callable] = None) -> Callable[..., bytes]:
+    """Pick the imm8 form when the (sign-extended) immediate allows it, else the
+    short accumulator form (op rax, imm32) for rax, else the general imm32 form."""
+    norm = s64 if bits == 64 else s32
+
+    def encode(dst, imm: int) -> bytes:
+        if bits == 32 and not -(1 << 31) <= imm < (1 << 32):
+            raise EncodeError(f"immediate {imm:#x} does not fit 32 bits")
+        v = norm(imm) if bits == 32 or imm >= 0 else imm
+        if bits == 64 and not fits_i32(v):
+            raise EncodeError(f"immediate {imm:#x} does not fit a sign-extended imm32")
+        if small is not None and fits_i8(v):
+            return small(dst, v)
+        if acc is not None and dst == RAX:
+            return acc(v)
+        return big(dst, v)
+    encode.nargs = 2
+    return encode
+
+
+# =================================================================== forms
+FORMS: Dict[str, Callable[..., bytes]] = {}
+
+
+def _def(name: str, fn: Callable[..., bytes]) -> None:
+    FORMS[name] = fn
+    globals()[name] = fn
+
+
+def _sized(name: str, form: str, *parts: _Part) -> None:
+    """Define NAME_form (64-bit, REX.W) and NAME32_form (32-bit)."""
+    _def(f"{name}_{form}", insn(REX_W, *parts))
+    _def(f"{name}32_{form}", insn(*parts))
+
+
+for _n, _d in ALU_OPS:
+    _sized(_n, "rr", op(8 * _d + 1), rm(0), reg(1))
+    _sized(_n, "mr", op(8 * _d + 1), rm(0), reg(1))
+    _sized(_n, "rm", op(8 * _d + 3), reg(0), rm(1))
+    for _bits, _sfx, _w in ((64, "", (REX_W,)), (32, "32", ())):
+        _imm = i32s if _bits == 64 else i32
+        _small = insn(*_w, op(0x83), ext(_d), rm(0), i8(1))
+        _big = insn(*_w, op(0x81), ext(_d), rm(0), _imm(1))
+        _acc = insn(*_w, op(8 * _d + 5), _imm(0))                # op rax, imm32
+        _def(f"{_n}{_sfx}_ri", _choose_imm(_small, _big, _bits, _acc))
+        _def(f"{_n}{_sfx}_mi", _choose_imm(_small, _big, _bits))
+    # byte/word forms of CMP/OR... are not needed by the code generator.
+
+for _n, _d in SHIFT_OPS:
+    _sized(_n, "rcl", op(0xD3), ext(_d), rm(0))                  # shift by cl
+    _sized(_n, "r1", op(0xD1), ext(_d), rm(0))                   # shift by 1
+    _sized(_n, "ri8", op(0xC1), ext(_d), rm(0), i8(1))           # shift by imm8 (C1 form)
+    for _sfx, _bits in (("", 64), ("32", 32)):
+        def _shift_ri(r, n, _one=FORMS[f"{_n}{_sfx}_r1"], _imm=FORMS[f"{_n}{_sfx}_ri8"],
+                      _bits=_bits):
+            if not 0 <= n < _bits:
+                raise EncodeError(f"shift count {n} out of range")
+            return _one(r) if n == 1 else _imm(r, n)
+        _def(f"{_n}{_sfx}_ri", _shift_ri)
+
+for _n, _d in UNARY_OPS:
+    _sized(_n, "r", op(0xF7), ext(_d), rm(0))
+    _sized(_n, "m", op(0xF7), ext(_d), rm(0))
+
+# moves
+_sized("MOV", "rr", op(0x89), rm(0), reg(1))
+_sized("MOV", "mr", op(0x89), rm(0), reg(1))
+_sized("MOV", "rm", op(0x8B), reg(0), rm(1))
+_def("MOV_mi", insn(REX_W, op(0xC7), ext(0), rm(0), i32s(1)))      # sign-extended imm32
+_def("MOV32_mi", insn(op(0xC7), ext(0), rm(0), i32(1)))
+_def("MOV16_mi", insn(prefix(0x66), op(0xC7), ext(0), rm(0), i16(1)))
+_def("MOV8_mi", insn(op(0xC6), ext(0), rm(0), i8(1)))
+_def("MOV16_mr", insn(prefix(0x66), op(0x89), rm(0), reg(1)))
+_def("MOV8_mr", insn(op(0x88), rm(0), reg(1), byte(1)))
+_def("MOV8_rm", insn(op(0x8A), reg(0), rm(1), byte(0)))
+_def("MOV32_ri", insn(op(0xB8), opreg(0), i32(1)))                  # zero-extends to 64
+_def("MOV_ri64", insn(REX_W, op(0xB8), opreg(0), i64(1)))           # movabs
+_def("MOV_ri32s", insn(REX_W, op(0xC7), ext(0), rm(0), i32s(1)))    # sign-extended imm32
+
+
+def MOV_ri(r: int, imm: int) -> bytes:
+    """Shortest load of a 64-bit constant (signed or unsigned 64-bit value)."""
+    v = imm & ((1 << 64) - 1)
+    if v < (1 << 32):
+        return MOV32_ri(r, v)
+    if fits_i32(s64(v)):
+        return MOV_ri32s(r, s64(v))
+    return MOV_ri64(r, v)
+
+
+MOV_ri.nargs = 2
+FORMS["MOV_ri"] = MOV_ri
+
+# zero/sign extension: destination 32 or 64 bits, source 8/16 (register or memory)
+for _n, _o in (("MOVZX8", 0xB6), ("MOVZX16", 0xB7), ("MOVSX8", 0xBE), ("MOVSX16", 0xBF)):
+    _src_byte = (byte(1),) if _n.endswith("8") else ()
+    _sized(_n, "rr", op(0x0F, _o), reg(0), rm(1), *_src_byte)
+    _sized(_n, "rm", op(0x0F, _o), reg(0), rm(1))
+_def("MOVSXD_rr", insn(REX_W, op(0x63), reg(0), rm(1)))            # movsxd r64, r32
+_def("MOVSXD_rm", insn(REX_W, op(0x63), reg(0), rm(1)))
+
+_sized("LEA", "rm", op(0x8D), reg(0), rm(1))
+_sized("TEST", "rr", op(0x85), rm(0), reg(1))
+_sized("TEST", "mr", op(0x85), rm(0), reg(1))
+_def("TEST_ri", _choose_imm(None, insn(REX_W, op(0xF7), ext(0), rm(0), i32s(1)), 64,
+                           insn(REX_W, op(0xA9), i32s(0))))
+_def("TEST32_ri", _choose_imm(None, insn(op(0xF7), ext(0), rm(0), i32(1)), 32,
+                             insn(op(0xA9), i32(0))))
+_def("TEST_mi", insn(REX_W, op(0xF7), ext(0), rm(0), i32s(1)))
+_def("TEST32_mi", insn(op(0xF7), ext(0), rm(0), i32(1)))
+_sized("XCHG", "rr", op(0x87), rm(0), reg(1))
+_sized("XCHG", "mr", op(0x87), rm(0), reg(1))
+
+# multiply
+_sized("IMUL", "rr", op(0x0F, 0xAF), reg(0), rm(1))
+_sized("IMUL", "rm", op(0x0F, 0xAF), reg(0), rm(1))
+_IMUL_RRI = {64: (insn(REX_W, op(0x6B), reg(0), rm(1), i8(2)),
+                  insn(REX_W, op(0x69), reg(0), rm(1), i32s(2))),
+             32: (insn(op(0x6B), reg(0), rm(1), i8(2)), insn(op(0x69), reg(0), rm(1), i32(2)))}
+
+
+def _imul_rri(bits: int) -> Callable[..., bytes]:
+    small, big = _IMUL_RRI[bits]
+
+    def encode(d: int, s, imm: int) -> bytes:
+        v = s32(imm) if bits == 32 else imm
+        return small(d, s, v) if fits_i8(v) else big(d, s, v)
+    encode.nargs = 3
+    return encode
+
+
+_def("IMUL_rri", _imul_rri(64))          # IMUL_rri(d, s, imm): d = s * imm
+_def("IMUL32_rri", _imul_rri(32))
+
+# bit scans and counts; F3 is a mandatory prefix and goes before REX
+_sized("BSR", "rr", op(0x0F, 0xBD), reg(0), rm(1))
+_sized("BSR", "rm", op(0x0F, 0xBD), reg(0), rm(1))
+_sized("BSF", "rr", op(0x0F, 0xBC), reg(0), rm(1))
+_sized("BSF", "rm", op(0x0F, 0xBC), reg(0), rm(1))
+_sized("LZCNT", "rr", prefix(0xF3), op(0x0F, 0xBD), reg(0), rm(1))
+_sized("TZCNT", "rr", prefix(0xF3), op(0x0F, 0xBC), reg(0), rm(1))
+_sized("POPCNT", "rr", prefix(0xF3), op(0x0F, 0xB8), reg(0), rm(1))
+_sized("BSWAP", "r", op(0x0F, 0xC8), opreg(0))
+
+# conditions
+_def("SETcc_r", insn(op(0x0F, 0x90), cc(0), ext(0), rm(1), byte(1)))  # SETcc_r(cc, r8)
+_sized("CMOVcc", "rr", op(0x0F, 0x40), cc(0), reg(1), rm(2))         # CMOVcc_rr(cc, d, s)
+_sized("CMOVcc", "rm", op(0x0F, 0x40), cc(0), reg(1), rm(2))
+
+# control flow (rel = target - end of this instruction)
+_def("Jcc_rel32", insn(op(0x0F, 0x80), cc(0), rel32(1)))
+_def("Jcc_rel8", insn(op(0x70), cc(0), rel8(1)))
+_def("JMP_rel32", insn(op(0xE9), rel32(0)))
+_def("JMP_rel8", insn(op(0xEB), rel8(0)))
+_def("CALL_rel32", insn(op(0xE8), rel32(0)))
+_def("JMP_r", insn(op(0xFF), ext(4), rm(0)))
+_def("JMP_m", insn(op(0xFF), ext(4), rm(0)))
+_def("CALL_r", insn(op(0xFF), ext(2), rm(0)))
+_def("CALL_m", insn(op(0xFF), ext(2), rm(0)))
+_def("RET", insn(op(0xC3)))
+_def("PUSH_r", insn(op(0x50), opreg(0)))
+_def("POP_r", insn(op(0x58), opreg(0)))
+
+# sign extension of rax into rdx
+_def("CDQ", insn(op(0x99)))
+_def("CQO", insn(REX_W, op(0x99)))
+
+# atomics and barriers
+_def("LOCK_CMPXCHG_mr", insn(prefix(0xF0), REX_W, op(0x0F, 0xB1), rm(0), reg(1)))
+_def("LOCK_CMPXCHG32_mr", insn(prefix(0xF0), op(0x0F, 0xB1), rm(0), reg(1)))
+_def("LOCK_CMPXCHG16_mr", insn(prefix(0xF0, 0x66), op(0x0F, 0xB1), rm(0), reg(1)))
+_def("LOCK_CMPXCHG8_mr", insn(prefix(0xF0), op(0x0F, 0xB0), rm(0), reg(1), byte(1)))
+_def("MFENCE", insn(op(0x0F, 0xAE, 0xF0)))
+_def("LFENCE", insn(op(0x0F, 0xAE, 0xE8)))
+_def("SFENCE", insn(op(0x0F, 0xAE, 0xF8)))
+_def("UD2", insn(op(0x0F, 0x0B)))
+_def("INT3", insn(op(0xCC)))
+
+# recommended multi-byte NOPs (Intel SDM, "NOP" instruction), index = length
+NOPS = [b"", b"\x90", b"\x66\x90", b"\x0f\x1f\x00", b"\x0f\x1f\x40\x00",
+        b"\x0f\x1f\x44\x00\x00", b"\x66\x0f\x1f\x44\x00\x00",
+        b"\x0f\x1f\x80\x00\x00\x00\x00", b"\x0f\x1f\x84\x00\x00\x00\x00\x00"]
+
+
+def NOP_n(n: int) -> bytes:
+    out = b""
+    while n > 0:
+        k = min(n, len(NOPS) - 1)
+        out += NOPS[k]
+        n -= k
+    return out
+
+
+NOP_n.nargs = 1
+FORMS["NOP_n"] = NOP_n
+
+
+# ================================================================ assembler
+class Label:
+    __slots__ = ("pos", "name")
+
+    def __init__(self, name: str = ""):
+        self.pos: Optional[int] = None
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<Label {self.name} @{self.pos}>"
+
+
+class Assembler:
+    """Appends encoded instructions to a bytearray; labels with fixups.
+
+    Every form in `FORMS` is a method: ``a.ADD32_rr(EAX, ECX)``.  Jumps to labels:
+    ``J_l(cc, label)``/``JMP_l(label)`` (rel32) and ``J_l8``/``JMP_l8`` (rel8,
+    checked).  ``JMP_abs``/``CALL_abs``/``J_abs`` reach absolute addresses,
+    computed from `base_addr`, the address the code will run at.
+    """
+
+    def __init__(self, base_addr: int = 0):
+        self.buf = bytearray()
+        self.base_addr = base_addr
+        self._fixups: List[Tuple[int, int, Label]] = []   # (field pos, size, label)
+
+    # ---- position ------------------------------------------------------
+    @property
+    def pos(self) -> int:
+        return len(self.buf)
+
+    def addr(self) -> int:
+        return self.base_addr + len(self.buf)
+
+    def emit(self, data: bytes) -> None:
+        self.buf += data
+
+    def label(self, name: str = "") -> Label:
+        return Label(name)
+
+    def bind(self, lab: Label) -> None:
+        if lab.pos is not None:
+            raise EncodeError(f"label {lab.name} bound twice")
+        lab.pos = len(self.buf)
+
+    def align_field(self, opcode_len: int, align: int = 4) -> None:
+        """Pad with NOPs so that the field after an opcode_len-byte opcode is aligned."""
+        pad = (-(self.base_addr + len(self.buf) + opcode_len)) % align
+        self.buf += NOP_n(pad)
+
+    # ---- jumps to labels -----------------------------------------------
+    def _jump(self, head: bytes, size: int, lab: Label) -> None:
+        self.buf += head
+        pos = len(self.buf)
+        self.buf += bytes(size)
+        self._fixups.append((pos, size, lab))
+        if lab.pos is not None:
+            self._patch(pos, size, lab)
+
+    def J_l(self, c: int, lab: Label) -> None:
+        self._jump(bytes([0x0F, 0x80 + c]), 4, lab)
+
+    def J_l8(self, c: int, lab: Label) -> None:
+        self._jump(bytes([0x70 + c]), 1, lab)
+
+    def JMP_l(self, lab: Label) -> None:
+        self._jump(b"\xE9", 4, lab)
+
+    def JMP_l8(self, lab: Label) -> None:
+        self._jump(b"\xEB", 1, lab)
+
+    def _patch(self, pos: int, size: int, lab: Label) -> None:
+        rel = lab.pos - (pos + size)
+        if size == 1:
+            if not fits_i8(rel):
+                raise EncodeError(f"short jump to {lab.name} out of range ({rel})")
+            self.buf[pos] = rel & 0xFF
+        else:
+            struct.pack_into("<i", self.buf, pos, rel)
+
+    # ---- absolute targets ----------------------------------------------
+    def _rel_to(self, target: int, insn_len: int) -> int:
+        rel = target - (self.base_addr + len(self.buf) + insn_len)
+        if not fits_i32(rel):
+            raise EncodeError(f"target {target:#x} out of rel32 range")
+        return rel
+
+    def JMP_abs(self, target: int) -> None:
+        self.buf += JMP_rel32(self._rel_to(target, 5))
+
+    def CALL_abs(self, target: int) -> None:
+        self.buf += CALL_rel32(self._rel_to(target, 5))
+
+    def J_abs(self, c: int, target: int) -> None:
+        self.buf += Jcc_rel32(c, self._rel_to(target, 6))
+
+    # ---- result ----------------------------------------------------------
+    def finish(self) -> bytes:
+        for pos, size, lab in self._fixups:
+            if lab.pos is None:
+                raise EncodeError(f"label {lab.name or lab} never bound")
+            self._patch(pos, size, lab)
+        return bytes(self.buf)
+
+
+def _method(fn: Callable[..., bytes]):
+    def m(self, *args):
+        self.buf += fn(*args)
+    m.__doc__ = getattr(fn, "__doc__", None)
+    return m
+
+
+for _name, _fn in FORMS.items():
+    setattr(Assembler, _name, _method(_fn))
+
+__all__ = [n for n in globals() if n.isupper() or n in (
+    "Mem", "mem", "Assembler", "Label", "EncodeError", "insn", "fits_i8", "fits_i32",
+    "s32", "s64")] + list(FORMS)
