@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install what the tests need (Debian packages and a virtualenv) and run them.
+#   bash tests/setup-and-test.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf qemu-user \
+    python3 python3-venv python3-dev gcc >/dev/null
+python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[test]'
+exec .venv/bin/python -m pytest -q -n 2 "$@"
