@@ -1,0 +1,297 @@
+"""Open and validate a guest ELF file (32-bit little-endian ARM executables).
+
+``read_elf`` reads the whole file, checks everything the loader will rely on
+(ELF header, program headers, every PT_LOAD and PT_INTERP lying inside the
+file) and returns an ``ElfImage``; any problem is a ``LoaderError`` with a
+one-line message.  Section headers are never looked at: like the kernel, a
+program whose section headers are missing or cut off still loads.
+
+Usage::
+
+    from usermode.loader.elf import read_elf, find_interpreter
+    img = read_elf("./hello")             # LoaderError if it is not loadable
+    img.e_type, img.entry, img.interp     # "ET_EXEC", 0x10345, None
+    for seg in img.loads: print(hex(seg.vaddr), seg.memsz, seg.flags)
+    host_path = find_interpreter(img.interp, "/usr/arm-linux-gnueabihf")
+"""
+from __future__ import annotations
+
+import os
+import stat
+import struct
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from elftools.common.exceptions import ELFError
+from elftools.construct import ConstructError
+from elftools.elf.enums import ENUM_E_MACHINE
+from elftools.elf.structs import ELFStructs
+
+from .errors import LoaderError
+
+# ---- tables -------------------------------------------------------------------
+
+ELF_MAGIC = b"\x7fELF"
+EI_NIDENT = 16
+ELFCLASS32, ELFCLASS64 = 1, 2
+ELFDATA2LSB, ELFDATA2MSB = 1, 2
+EV_CURRENT = 1
+EM_ARM = 40
+EHDR32_SIZE = 52
+PHDR32_SIZE = 32
+MAX_PHDRS_BYTES = 65536       # the kernel refuses larger program header tables
+PAGE_SIZE = 4096
+
+PF_X, PF_W, PF_R = 1, 2, 4
+
+# Human names for the machines people are likely to feed us by mistake.
+MACHINE_NAMES = {
+    0: "no machine",
+    2: "SPARC",
+    3: "Intel 80386",
+    4: "Motorola 68000",
+    8: "MIPS",
+    20: "PowerPC",
+    21: "PowerPC64",
+    22: "IBM S/390",
+    40: "ARM",
+    42: "SuperH",
+    43: "SPARC v9",
+    50: "IA-64",
+    62: "x86-64",
+    183: "AArch64",
+    243: "RISC-V",
+    258: "LoongArch",
+}
+
+# Why an ELF type other than ET_EXEC/ET_DYN cannot be run.
+NOT_EXECUTABLE = {
+    "ET_NONE": "no file type",
+    "ET_REL": "relocatable object file",
+    "ET_CORE": "core dump",
+}
+
+CORRUPT = "truncated or corrupt ELF file"
+
+_EM_BY_NUMBER = {v: k for k, v in ENUM_E_MACHINE.items() if k.startswith("EM_")}
+
+
+def machine_name(e_machine: int) -> str:
+    """'x86-64', 'AArch64', ... for an e_machine value."""
+    if e_machine in MACHINE_NAMES:
+        return MACHINE_NAMES[e_machine]
+    if e_machine in _EM_BY_NUMBER:
+        return _EM_BY_NUMBER[e_machine][3:]
+    return f"unknown machine {e_machine}"
+
+
+# ---- the result -----------------------------------------------------------------
+
+@dataclass
+class Segment:
+    """One program header (p_type is pyelftools' name, e.g. 'PT_LOAD')."""
+    type: str
+    offset: int
+    vaddr: int
+    filesz: int
+    memsz: int
+    flags: int
+    align: int
+
+
+@dataclass
+class ElfImage:
+    path: str
+    data: bytes = field(repr=False)
+    e_type: str                        # "ET_EXEC" or "ET_DYN"
+    entry: int                         # e_entry (bit 0 set: Thumb)
+    phoff: int
+    phentsize: int
+    phnum: int
+    flags: int                         # e_flags
+    segments: List[Segment]            # every program header, in file order
+    interp: Optional[str] = None       # PT_INTERP path, if any
+    exec_stack: Optional[bool] = None  # PT_GNU_STACK has PF_X (None: no PT_GNU_STACK)
+
+    @property
+    def loads(self) -> List[Segment]:
+        return [s for s in self.segments if s.type == "PT_LOAD" and s.memsz > 0]
+
+    def span(self):
+        """(lowest page, end of highest page) of the PT_LOADs, before any bias."""
+        loads = self.loads
+        lo = min(s.vaddr for s in loads) & ~(PAGE_SIZE - 1)
+        hi = max(s.vaddr + s.memsz for s in loads)
+        return lo, (hi + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+
+    def max_align(self) -> int:
+        """Largest power-of-two p_align of the PT_LOADs (at least one page)."""
+        a = PAGE_SIZE
+        for s in self.loads:
+            if s.align > a and s.align & (s.align - 1) == 0:
+                a = s.align
+        return a
+
+    def phdr_vaddr(self) -> Optional[int]:
+        """Unbiased address of the program headers in memory (AT_PHDR), if mapped."""
+        for s in self.segments:
+            if s.type == "PT_PHDR":
+                return s.vaddr
+        for s in self.loads:
+            if s.offset <= self.phoff and self.phoff + self.phnum * self.phentsize <= s.offset + s.filesz:
+                return s.vaddr + (self.phoff - s.offset)
+        return None
+
+
+# ---- reading ---------------------------------------------------------------------
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise LoaderError(f"Permission denied: {path!r} (not a regular file)", path)
+            return f.read()
+    except OSError as e:
+        reason = os.strerror(e.errno) if e.errno else str(e)
+        raise LoaderError(f"{reason}: {path!r}", path) from None
+
+
+def _corrupt(path: str, detail: str) -> LoaderError:
+    return LoaderError(f"{CORRUPT} ({detail})", path)
+
+
+def _check_ident(data: bytes, path: str) -> None:
+    if len(data) < 4 or data[:4] != ELF_MAGIC:
+        raise LoaderError("not an ELF file", path)
+    if len(data) < 20:
+        raise _corrupt(path, "file ends inside the ELF header")
+    ei_class, ei_data = data[4], data[5]
+    if ei_class not in (ELFCLASS32, ELFCLASS64):
+        raise _corrupt(path, f"bad ELF class {ei_class}")
+    if ei_data not in (ELFDATA2LSB, ELFDATA2MSB):
+        raise _corrupt(path, f"bad ELF data encoding {ei_data}")
+    if data[6] != EV_CURRENT:
+        raise _corrupt(path, f"bad ELF version {data[6]}")
+    e_machine = struct.unpack_from("<H" if ei_data == ELFDATA2LSB else ">H", data, 18)[0]
+    if e_machine != EM_ARM:
+        raise LoaderError(f"wrong architecture: {machine_name(e_machine)} (expected ARM)", path)
+    if ei_class != ELFCLASS32:
+        raise LoaderError("wrong ELF class: 64-bit ARM (expected 32-bit ARM)", path)
+    if ei_data != ELFDATA2LSB:
+        raise LoaderError("wrong byte order: big-endian ARM (expected little-endian)", path)
+    if len(data) < EHDR32_SIZE:
+        raise _corrupt(path, "file ends inside the ELF header")
+
+
+def _structs() -> ELFStructs:
+    s = ELFStructs(little_endian=True, elfclass=32)
+    s.create_basic_structs()
+    s.create_advanced_structs("ET_EXEC", "EM_ARM", "ELFOSABI_SYSV")
+    return s
+
+
+_STRUCTS = None
+
+
+def _parse(data: bytes, path: str) -> ElfImage:
+    global _STRUCTS
+    if _STRUCTS is None:
+        _STRUCTS = _structs()
+    ehdr = _STRUCTS.Elf_Ehdr.parse(data[:EHDR32_SIZE])
+    e_type = ehdr["e_type"]
+    if e_type not in ("ET_EXEC", "ET_DYN"):
+        why = NOT_EXECUTABLE.get(e_type, f"ELF type {e_type}")
+        raise LoaderError(f"not an executable ({why})", path)
+    if ehdr["e_version"] != "EV_CURRENT":
+        raise _corrupt(path, f"bad e_version {ehdr['e_version']}")
+    entry = ehdr["e_entry"]
+    if entry & 3 == 2:        # neither word-aligned ARM nor Thumb (bit 0)
+        raise LoaderError(f"not an executable (misaligned entry point {entry:#x})", path)
+    phoff, phentsize, phnum = ehdr["e_phoff"], ehdr["e_phentsize"], ehdr["e_phnum"]
+    if phentsize != PHDR32_SIZE:
+        raise _corrupt(path, f"bad program header size {phentsize}")
+    if phnum == 0:
+        raise _corrupt(path, "no program headers")
+    if phnum * phentsize > MAX_PHDRS_BYTES:
+        raise _corrupt(path, f"too many program headers ({phnum})")
+    if phoff + phnum * phentsize > len(data):
+        raise _corrupt(path, "program headers past the end of the file")
+
+    segments = []
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        p = _STRUCTS.Elf_Phdr.parse(data[off:off + phentsize])
+        p_type = p["p_type"] if isinstance(p["p_type"], str) else f"PT_{p['p_type']:#x}"
+        segments.append(Segment(p_type, p["p_offset"], p["p_vaddr"], p["p_filesz"],
+                                p["p_memsz"], p["p_flags"], p["p_align"]))
+
+    img = ElfImage(path=path, data=data, e_type=e_type, entry=entry, phoff=phoff,
+                   phentsize=phentsize, phnum=phnum, flags=ehdr["e_flags"],
+                   segments=segments)
+    for i, s in enumerate(segments):
+        if s.type == "PT_LOAD":
+            _check_load(img, i, s)
+        elif s.type == "PT_INTERP" and img.interp is None:
+            img.interp = _interp_path(img, s)
+        elif s.type == "PT_GNU_STACK":
+            img.exec_stack = bool(s.flags & PF_X)
+    if not img.loads:
+        raise _corrupt(path, "no loadable segments")
+    return img
+
+
+def _check_load(img: ElfImage, i: int, s: Segment) -> None:
+    path = img.path
+    if s.filesz > s.memsz:
+        raise _corrupt(path, f"segment {i}: file size larger than memory size")
+    if s.filesz and s.offset + s.filesz > len(img.data):
+        raise _corrupt(path, f"segment {i} extends past the end of the file")
+    if s.vaddr + s.memsz > 1 << 32:
+        raise _corrupt(path, f"segment {i} does not fit in the 32-bit address space")
+    if (s.vaddr - s.offset) % PAGE_SIZE:
+        raise _corrupt(path, f"segment {i}: address and file offset differ modulo the page size")
+
+
+def _interp_path(img: ElfImage, s: Segment) -> str:
+    if s.filesz < 2 or s.filesz > 4096 or s.offset + s.filesz > len(img.data):
+        raise _corrupt(img.path, "bad PT_INTERP")
+    raw = img.data[s.offset:s.offset + s.filesz]
+    if raw[-1] != 0 or b"\0" in raw[:-1]:
+        raise _corrupt(img.path, "bad PT_INTERP")
+    return os.fsdecode(raw[:-1])
+
+
+def read_elf(path: str) -> ElfImage:
+    """Read and validate `path` as a loadable 32-bit LE ARM ELF executable."""
+    data = _read_file(path)
+    _check_ident(data, path)
+    try:
+        return _parse(data, path)
+    except LoaderError:
+        raise
+    except (ELFError, ConstructError, struct.error) as e:
+        raise _corrupt(path, type(e).__name__) from None
+
+
+# ---- the interpreter -------------------------------------------------------------
+
+def interpreter_candidates(interp: str, ld_prefix: Optional[str]) -> List[str]:
+    """Host paths to try for a PT_INTERP path, in order (qemu's -L rule)."""
+    out = []
+    if ld_prefix and interp.startswith("/"):
+        out.append(ld_prefix.rstrip("/") + interp)
+    out.append(interp)
+    return out
+
+
+def find_interpreter(interp: str, ld_prefix: Optional[str]) -> str:
+    """Host path of the interpreter `interp`; LoaderError if there is none."""
+    tried = interpreter_candidates(interp, ld_prefix)
+    for p in tried:
+        if os.path.exists(p):
+            return p
+    hint = (f" (looked in {ld_prefix!r} too)" if ld_prefix else
+            " (give the ARM system root with -L or QEMU_LD_PREFIX)")
+    raise LoaderError(f"cannot load interpreter: No such file or directory: {interp!r}{hint}",
+                      interp)
