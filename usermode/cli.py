@@ -197,7 +197,7 @@ def run_program(opts: Options, program: str, guest_args: List[str], guest_env: L
         proc.log = log
         load_program(proc)
     except LoaderError as e:
-        fail(f"{program}: {e}")
+        fail(str(e) if program in str(e) else f"{program}: {e}")
     except MemoryError as e:
         fail(f"out of memory: {e}")
     engine = Engine(proc)
