@@ -149,7 +149,7 @@ def spec_table():
         t += [(f"{n}_rr", m, ("r64", "r64")), (f"{n}32_rr", m, ("r32", "r32"))]
         if f"{n}_rm" in FORMS:
             t += [(f"{n}_rm", m, ("r64", "m64")), (f"{n}32_rm", m, ("r32", "m32"))]
-    for n, s in (("MOVZX8", "m8"), ("MOVZX16", "m16"), ("MOVSX8", "m8"), ("MOVSX16", "m16")):
+    for n, s in (("MOVZXB", "m8"), ("MOVZXW", "m16"), ("MOVSXB", "m8"), ("MOVSXW", "m16")):
         m = "movzx" if "ZX" in n else "movsx"
         r = "r8" if s == "m8" else "r16"
         t += [(f"{n}_rr", m, ("r64", r)), (f"{n}32_rr", m, ("r32", r)),

@@ -6,9 +6,10 @@ the form: ``ADD_rr`` (reg, reg), ``ADD_ri`` (reg, imm), ``ADD_rm`` (reg,
 memory), ``ADD_mr`` (memory, reg), ``ADD_mi`` (memory, imm).  A bare name is
 the 64-bit form; ``ADD32_rr`` is the 32-bit form (which zero-extends its
 register result to 64 bits, as the CPU does); ``MOV8_mr``/``MOV16_mr`` are the
-byte/word forms.  Memory operands are `Mem` objects: ``mem(base, disp)`` or
-``mem(base, disp, index, scale)``; rsp/r12 bases get their SIB byte and
-rbp/r13 bases their displacement automatically.
+byte/word forms; ``MOVZXB``/``MOVSXW``... extend a byte/word source.  Memory
+operands are `Mem` objects: ``mem(base, disp)`` or ``mem(base, disp, index,
+scale)``; rsp/r12 bases get their SIB byte and rbp/r13 bases their
+displacement automatically.
 
 Each form is a module-level function returning the encoded bytes, and also a
 method of `Assembler`, which appends to a bytearray and resolves labels.
@@ -30,7 +31,7 @@ Usage::
 from __future__ import annotations
 
 import struct
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Optional, Tuple
 
 # --------------------------------------------------------------- registers
 RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI = range(8)
@@ -395,9 +396,10 @@ def MOV_ri(r: int, imm: int) -> bytes:
 MOV_ri.nargs = 2
 FORMS["MOV_ri"] = MOV_ri
 
-# zero/sign extension: destination 32 or 64 bits, source 8/16 (register or memory)
-for _n, _o in (("MOVZX8", 0xB6), ("MOVZX16", 0xB7), ("MOVSX8", 0xBE), ("MOVSX16", 0xBF)):
-    _src_byte = (byte(1),) if _n.endswith("8") else ()
+# zero/sign extension from a byte (B) or word (W) source, register or memory:
+# MOVZXB_rm = movzx r64, byte [m]; MOVSXW32_rr = movsx r32, r16; ...
+for _n, _o in (("MOVZXB", 0xB6), ("MOVZXW", 0xB7), ("MOVSXB", 0xBE), ("MOVSXW", 0xBF)):
+    _src_byte = (byte(1),) if _n.endswith("B") else ()
     _sized(_n, "rr", op(0x0F, _o), reg(0), rm(1), *_src_byte)
     _sized(_n, "rm", op(0x0F, _o), reg(0), rm(1))
 _def("MOVSXD_rr", insn(REX_W, op(0x63), reg(0), rm(1)))            # movsxd r64, r32

@@ -1,0 +1,339 @@
+"""IR -> x86-64 code generator: block frame, control flow, helper calls, and
+the prologue/epilogue stub that the C dispatcher enters generated code by.
+
+ABI (the runtime relies on it):
+* The stub's prologue is ``uintptr_t enter(CPUHeader *env, uint8_t *tc)``: it
+  saves rbp, rbx, r12-r15, reserves FRAME_SIZE bytes (rsp is then 16-byte
+  aligned), puts env in rbp and guest_base ([env+40]) in r14, and jumps to tc.
+  The epilogue undoes that and returns rax.  ``ret0`` = ``xor eax, eax`` then
+  the epilogue (what rt_helper_lookup_tb returns when no block exists).
+* Globals are [rbp + offset]; temps live in 8-byte stack slots [rsp + 8*slot]
+  (slots are shared by temps whose live ranges do not overlap).
+* ``goto_tb n`` = a 5-byte ``jmp rel32`` whose rel32 is 4-byte aligned and
+  initially 0 (falls through into the unchained path: store pc in env->pc,
+  ``mov rax, tb|n``, jmp epilogue); the runtime patches the rel32 to chain.
+* ``exit_tb v`` returns v; ``goto_ptr`` jumps to rt_helper_lookup_tb(env).
+* Helpers get env in rdi (unless Helper.pass_env is False), then the args.
+
+Usage::
+
+    from usermode.translate.x86.codegen import CodeGen
+    cg = CodeGen()
+    stub = cg.gen_prologue(code_addr)           # install stub.code at code_addr
+    # lib.rt_install_stub(...); lib.rt_set_entry(base + stub.prologue, base + stub.ret0)
+    cg.set_epilogue(code_addr + stub.epilogue)  # (gen_prologue already assumes this)
+    res = cg.gen_block(b.ops, b.ntemps, lib_code_ptr, tb_addr)
+    # lib.rt_tb_commit(tb, res.code, len(res.code), res.jmp_insn[0] ..., guest_end)
+    for line in cg.disassemble(res.code, addr): print(line)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+from ..ir import Const, Label, Op, Temp
+from .encoder import (R8, R9, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP,
+                      Assembler, EncodeError, Mem)
+from .ops import CodegenError, OpLowering
+
+# ------------------------------------------------------------------ ABI data
+SAVED_REGS = (RBP, RBX, R12, R13, R14, R15)       # pushed by the prologue, in this order
+MAX_TEMP_SLOTS = 1024
+FRAME_SIZE = 8 * MAX_TEMP_SLOTS + 8               # 8 mod 16: rsp 16-aligned after 6 pushes
+ENV_REG, GUEST_BASE_REG = RBP, R14
+ENV_PC_OFFSET = 0                                 # CPUHeader.pc
+ENV_GUEST_BASE_OFFSET = 40                        # CPUHeader.guest_base
+ENV_ARG_REGS = (RSI, RDX, RCX, R8, R9)            # helper args after env in rdi
+PLAIN_ARG_REGS = (RDI, RSI, RDX, RCX, R8, R9)     # helper args without env
+TERMINATORS = ("goto_tb", "exit_tb", "goto_ptr", "br")
+
+
+@dataclass
+class Stub:
+    code: bytes
+    prologue: int        # offsets in code
+    ret0: int
+    epilogue: int
+
+
+@dataclass
+class GenResult:
+    code: bytes
+    jmp_insn: List[Optional[int]] = field(default_factory=lambda: [None, None])
+    jmp_reset: List[Optional[int]] = field(default_factory=lambda: [None, None])
+    insn_map: List[Tuple[int, int]] = field(default_factory=list)  # (host off, guest pc)
+    nslots: int = 0
+
+
+def _runtime_helper_addr(name: str) -> int:
+    from .. import _runtime
+    p = _runtime.lib.rt_helper_addr(name.encode())
+    if p == _runtime.ffi.NULL:
+        raise CodegenError(f"the runtime has no helper {name!r}")
+    return int(_runtime.ffi.cast("uintptr_t", p))
+
+
+def temp_values(op: Op):
+    """The Temp operands of an op (call args are a nested tuple)."""
+    for x in op.args:
+        if isinstance(x, Temp):
+            yield x
+        elif isinstance(x, tuple):
+            for y in x:
+                if isinstance(y, Temp):
+                    yield y
+
+
+def assign_slots(ops: List[Op]) -> Tuple[Dict[int, int], int]:
+    """Stack slot per temp index, sharing slots between disjoint live ranges.
+
+    A temp's range is [first mention, last mention] in op order; with
+    forward-only branches every definition reaching a use lies in that range,
+    so another temp whose range is disjoint can never overwrite it.
+    """
+    first: Dict[int, int] = {}
+    last: Dict[int, int] = {}
+    for i, op in enumerate(ops):
+        for t in temp_values(op):
+            first.setdefault(t.index, i)
+            last[t.index] = i
+    ends: Dict[int, List[int]] = {}
+    for t, i in last.items():
+        ends.setdefault(i, []).append(t)
+    starts: Dict[int, List[int]] = {}
+    for t, i in first.items():
+        starts.setdefault(i, []).append(t)
+    slot_of: Dict[int, int] = {}
+    free: List[int] = []
+    nslots = 0
+    for i in range(len(ops)):
+        for t in starts.get(i, ()):
+            if free:
+                slot_of[t] = free.pop()
+            else:
+                slot_of[t] = nslots
+                nslots += 1
+        for t in ends.get(i, ()):
+            free.append(slot_of[t])
+    return slot_of, nslots
+
+
+class BlockGen(OpLowering):
+    """Generates the code of one block (see CodeGen.gen_block)."""
+
+    def __init__(self, cg: "CodeGen", code_addr: int, tb_addr: int):
+        self.cg = cg
+        self.a = Assembler(code_addr)
+        self.tb_addr = tb_addr
+        self.res = GenResult(b"")
+        self.labels: Dict[int, object] = {}
+        self.slot_of: Dict[int, int] = {}
+
+    def run(self, ops: List[Op]) -> GenResult:
+        self.slot_of, nslots = assign_slots(ops)
+        if nslots > MAX_TEMP_SLOTS:
+            raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
+        if not ops or ops[-1].name not in TERMINATORS:
+            raise CodegenError("block does not end with goto_tb/exit_tb/goto_ptr/br")
+        for i, op in enumerate(ops):
+            handler = DISPATCH.get(op.name)
+            if handler is None:
+                raise CodegenError(f"op {i}: unknown IR op {op.name!r}")
+            try:
+                handler(self, *op.args)
+            except CodegenError as e:
+                raise CodegenError(f"op {i} ({op!r}): {e}") from None
+            except (EncodeError, KeyError, TypeError, AttributeError, ValueError) as e:
+                raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
+        try:
+            self.res.code = self.a.finish()
+        except EncodeError as e:
+            raise CodegenError(str(e)) from None
+        self.res.nslots = nslots
+        return self.res
+
+    # ---- labels ------------------------------------------------------------
+    def asm_label(self, l: Label):
+        lab = self.labels.get(id(l))
+        if lab is None:
+            lab = self.labels[id(l)] = (l, self.a.label(f"L{l.id}"))
+        return lab[1]
+
+    def gen_label(self, l: Label) -> None:
+        lab = self.asm_label(l)
+        if lab.pos is not None:
+            raise CodegenError(f"label {l!r} defined twice")
+        self.a.bind(lab)
+
+    def _forward(self, l: Label):
+        lab = self.asm_label(l)
+        if lab.pos is not None:
+            raise CodegenError(f"backward branch to {l!r}")
+        return lab
+
+    def gen_br(self, l: Label) -> None:
+        self.a.JMP_l(self._forward(l))
+
+    def gen_brcond(self, c, a, b, l: Label) -> None:
+        lab = self._forward(l)
+        if isinstance(a, Const) and isinstance(b, Const):
+            if c.evaluate(a.value, b.value, a.type):
+                self.a.JMP_l(lab)
+            return
+        self.a.J_l(self.gen_cmp(c, a, b), lab)
+
+    # ---- block exits ---------------------------------------------------------
+    def gen_insn_start(self, pc: int) -> None:
+        self.res.insn_map.append((self.a.pos, pc))
+
+    def gen_exit_tb(self, v: int) -> None:
+        self.a.MOV_ri(RAX, v)
+        self.a.JMP_abs(self.cg.epilogue_addr)
+
+    def gen_goto_tb(self, n: int, pc: int) -> None:
+        if n not in (0, 1) or self.res.jmp_insn[n] is not None:
+            raise CodegenError(f"bad or repeated goto_tb slot {n}")
+        A = self.a
+        A.align_field(1, 4)                       # rel32 of the jmp: one atomic store
+        self.res.jmp_insn[n] = A.pos
+        A.JMP_rel32(0)
+        self.res.jmp_reset[n] = A.pos
+        env_pc = Mem(ENV_REG, ENV_PC_OFFSET)
+        if 0 <= pc < (1 << 31):
+            A.MOV_mi(env_pc, pc)
+        else:
+            A.MOV_ri(RAX, pc)
+            A.MOV_mr(env_pc, RAX)
+        A.MOV_ri(RAX, self.tb_addr | n)
+        A.JMP_abs(self.cg.epilogue_addr)
+
+    def gen_goto_ptr(self) -> None:
+        A = self.a
+        A.MOV_rr(RDI, ENV_REG)
+        A.MOV_ri(RAX, self.cg.helper_addr("lookup_tb"))
+        A.CALL_r(RAX)
+        A.JMP_r(RAX)
+
+    # ---- helper calls -----------------------------------------------------------
+    def gen_call(self, helper, d, args) -> None:
+        A = self.a
+        regs = ENV_ARG_REGS if getattr(helper, "pass_env", True) else PLAIN_ARG_REGS
+        if len(args) > len(regs):
+            raise CodegenError(f"helper {helper!r}: too many arguments")
+        for r, v in zip(regs, args):
+            self.load(r, v)
+        if getattr(helper, "pass_env", True):
+            A.MOV_rr(RDI, ENV_REG)
+        addr = helper.addr if getattr(helper, "addr", None) is not None \
+            else self.cg.helper_addr(helper.name)
+        A.MOV_ri(RAX, addr)
+        A.CALL_r(RAX)                             # rsp is 16-byte aligned here
+        if d is not None:
+            self.store(d, RAX)
+
+
+# op name -> handler(self, *op.args)
+DISPATCH: Dict[str, Callable] = {
+    "mov": BlockGen.gen_mov,
+    **{n: (lambda n: lambda s, d, a, b: s.gen_alu(n, d, a, b))(n)
+       for n in ("add", "sub", "and", "or", "xor")},
+    "andc": BlockGen.gen_andc,
+    "mul": BlockGen.gen_mul,
+    **{n: (lambda n: lambda s, d, a, b: s.gen_shift(n, d, a, b))(n)
+       for n in ("shl", "shr", "sar", "rotl", "rotr")},
+    "neg": lambda s, d, a: s.gen_unary("NEG", d, a),
+    "not": lambda s, d, a: s.gen_unary("NOT", d, a),
+    **{n: (lambda n: lambda s, d, a: s.gen_ext(n, d, a))(n)
+       for n in ("ext8s", "ext8u", "ext16s", "ext16u")},
+    "ext32s": BlockGen.gen_ext32s,
+    "ext32u": BlockGen.gen_ext32u,
+    "extrl": BlockGen.gen_extrl,
+    "extrh": BlockGen.gen_extrh,
+    "concat": BlockGen.gen_concat,
+    "clz": BlockGen.gen_clz,
+    "ctz": BlockGen.gen_ctz,
+    "popcnt": BlockGen.gen_popcnt,
+    "bswap16": BlockGen.gen_bswap16,
+    "bswap32": BlockGen.gen_bswap32,
+    "bswap64": BlockGen.gen_bswap64,
+    "mulu2": lambda s, lo, hi, a, b: s.gen_mul2("MUL", lo, hi, a, b),
+    "muls2": lambda s, lo, hi, a, b: s.gen_mul2("IMUL1", lo, hi, a, b),
+    **{n: (lambda n: lambda s, d, a, b: s.gen_div(n, d, a, b))(n)
+       for n in ("divu", "divs", "remu", "rems")},
+    "setcond": BlockGen.gen_setcond,
+    "movcond": BlockGen.gen_movcond,
+    "brcond": BlockGen.gen_brcond,
+    "br": BlockGen.gen_br,
+    "label": BlockGen.gen_label,
+    "ld": BlockGen.gen_ld,
+    "st": BlockGen.gen_st,
+    "cmpxchg": BlockGen.gen_cmpxchg,
+    "mb": BlockGen.gen_mb,
+    "call": BlockGen.gen_call,
+    "insn_start": BlockGen.gen_insn_start,
+    "goto_tb": BlockGen.gen_goto_tb,
+    "goto_ptr": BlockGen.gen_goto_ptr,
+    "exit_tb": BlockGen.gen_exit_tb,
+}
+
+
+class CodeGen:
+    """The x86-64 back end (one per process; holds the epilogue address)."""
+
+    def __init__(self, helper_addr: Optional[Callable[[str], int]] = None):
+        self._resolve = helper_addr or _runtime_helper_addr
+        self._helper_cache: Dict[str, int] = {}
+        self.epilogue_addr: Optional[int] = None
+
+    def helper_addr(self, name: str) -> int:
+        a = self._helper_cache.get(name)
+        if a is None:
+            a = self._helper_cache[name] = self._resolve(name)
+        return a
+
+    # ---- stub -----------------------------------------------------------------
+    def gen_prologue(self, code_addr: int) -> Stub:
+        """The entry/exit stub, to be installed at code_addr (sets the epilogue)."""
+        A = Assembler(code_addr)
+        for r in SAVED_REGS:
+            A.PUSH_r(r)
+        A.SUB_ri(RSP, FRAME_SIZE)
+        A.MOV_rr(ENV_REG, RDI)
+        A.MOV_rm(GUEST_BASE_REG, Mem(RDI, ENV_GUEST_BASE_OFFSET))
+        A.JMP_r(RSI)
+        ret0 = A.pos
+        A.XOR32_rr(RAX, RAX)
+        epilogue = A.pos
+        A.ADD_ri(RSP, FRAME_SIZE)
+        for r in reversed(SAVED_REGS):
+            A.POP_r(r)
+        A.RET()
+        self.epilogue_addr = code_addr + epilogue
+        return Stub(A.finish(), 0, ret0, epilogue)
+
+    def set_epilogue(self, addr: int) -> None:
+        self.epilogue_addr = addr
+
+    # ---- blocks ---------------------------------------------------------------
+    def gen_block(self, ops: List[Op], ntemps: int, code_addr: int, tb_addr: int) -> GenResult:
+        """Code for one block that will be copied to code_addr; tb_addr is its TB
+        (64-byte aligned, so tb_addr | n tags the exit slot).  Raises CodegenError
+        for IR it cannot compile."""
+        if self.epilogue_addr is None:
+            raise CodegenError("gen_prologue/set_epilogue must come first")
+        if tb_addr & 3:
+            raise CodegenError(f"TB address {tb_addr:#x} is not 4-byte aligned")
+        return BlockGen(self, code_addr, tb_addr).run(ops)
+
+    # ---- logs -------------------------------------------------------------------
+    @staticmethod
+    def disassemble(code: bytes, addr: int) -> List[str]:
+        import capstone
+        md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+        lines, end = [], addr
+        for i in md.disasm(code, addr):
+            lines.append(f"0x{i.address:016x}:  {i.mnemonic:<8s}{i.op_str}")
+            end = i.address + i.size
+        if end < addr + len(code):
+            lines.append(f"0x{end:016x}:  .byte {code[end - addr:].hex()}")
+        return lines
