@@ -209,6 +209,8 @@ class Op:
     args: Tuple[Any, ...]
 
     def __repr__(self) -> str:
+        if self.name == "insn_start":
+            return f"---- {self.args[0]:#010x}"
         return f"{self.name} " + ", ".join(
             a.value if isinstance(a, Cond) else str(a) if isinstance(a, MemOp) else repr(a)
             for a in self.args)
