@@ -1,0 +1,70 @@
+"""The syscall thunk layer: guest (ARM EABI) syscalls -> host (x86-64) Linux.
+
+The engine calls ``do_syscall(proc)`` when the guest executes SVC: the
+number is in r7, arguments in r0..r5; the result (a value, or -errno as the
+kernel returns it) is written to r0.  Everything else is data:
+
+  arm_table.py    one row per syscall: number, name, handler, strace spec
+  arm_names.py    qemu 7.2's strace names/specs for the numbers not implemented
+  structs.py      guest/host structure layouts and conversions
+  xlat.py         flag/command translation tables
+  strace.py       -strace output in qemu-user's format (strace_tables.py: names)
+  sys_*.py        the handlers, one concern per file
+  state.py        per-process state kept for the guest (signal dispositions...)
+
+Unknown numbers return -ENOSYS.  exit/exit_group raise GuestExit(status): the
+engine must let it propagate and end the host process with that status.
+A bad guest pointer makes a syscall return -EFAULT (GuestFault is caught
+here), never crashes the translator.
+
+Usage::
+
+    from usermode.syscalls import do_syscall
+    proc.cpu.set("r", 7, 4)            # write
+    proc.cpu.set("r", 0, 1); proc.cpu.set("r", 1, buf); proc.cpu.set("r", 2, n)
+    do_syscall(proc)
+    proc.cpu.get("r", 0)               # bytes written, or -errno & 0xffffffff
+"""
+from __future__ import annotations
+
+import errno
+
+from ..memory import GuestFault
+from . import strace
+from .arm_table import SILENT, SYSCALLS, Row, lookup
+from .hostsys import SysError
+
+__all__ = ["do_syscall", "dispatch", "SYSCALLS", "lookup", "Row"]
+
+
+def dispatch(proc, nr: int, args) -> int:
+    """Run syscall `nr` with the six raw argument words; returns the guest result
+    (negative errno on failure).  Prints the -strace line if enabled."""
+    row = lookup(nr)
+    trace = proc.options.strace and row.args != SILENT
+    if trace:
+        if row.args is None:
+            strace.emit(f"{strace.line_prefix()}Unknown syscall {nr}\n")
+        else:
+            call = strace.format_call(proc, row.name, row.args, args)
+            strace.emit(strace.line_prefix() + call + ("\n" if row.result == "exit" else ""))
+    try:
+        ret = row.handler(proc, *args)
+    except GuestFault:
+        ret = -errno.EFAULT
+    except SysError as e:
+        ret = -e.errno
+    except OSError as e:                  # a Python-level host call failed
+        ret = -(e.errno or errno.EIO)
+    if trace and row.args is not None:
+        strace.emit(strace.format_result(proc, row.result, ret, args) + "\n")
+    return ret
+
+
+def do_syscall(proc) -> None:
+    """Entry point for the engine (ARM EABI): r7 = number, r0..r5 = arguments,
+    result -> r0.  GuestExit propagates for exit/exit_group."""
+    cpu = proc.cpu
+    args = tuple(cpu.get("r", i) for i in range(6))
+    ret = dispatch(proc, cpu.get("r", 7), args)
+    cpu.set("r", 0, ret & 0xFFFFFFFF)
