@@ -88,13 +88,17 @@ _A32 = [
 def _t32_forms(name: str, op: str, load: bool) -> list:
     hi = "1111100" + op[0]              # 1111 100 S
     sz_l = op[1:]                        # size:2 L (after bit 23)
+    # for loads, Rn = 1111 is always the literal form (which has fewer fixed bits)
+    nolit = {"rn": 15} if load else {}
     rows = [
-        (name + "_ri", f"{hi}1 {sz_l} rn:4 rt:4 imm:12", _x(extra=_OFF)),
-        (name + "_ri", f"{hi}0 {sz_l} rn:4 rt:4 1 p:1 u:1 1 imm:8", _x(extra={"w": 1})),
-        (name + "_ri", f"{hi}0 {sz_l} rn:4 rt:4 1100 imm:8", _x(extra={"p": 1, "w": 0, "u": 0})),
-        (name + "T_ri", f"{hi}0 {sz_l} rn:4 rt:4 1110 imm:8", _x(extra=_OFF)),
+        (name + "_ri", f"{hi}1 {sz_l} rn:4 rt:4 imm:12", _x(extra=_OFF, exclude=nolit)),
+        (name + "_ri", f"{hi}0 {sz_l} rn:4 rt:4 1 p:1 u:1 1 imm:8",
+         _x(extra={"w": 1}, exclude=nolit)),
+        (name + "_ri", f"{hi}0 {sz_l} rn:4 rt:4 1100 imm:8",
+         _x(extra={"p": 1, "w": 0, "u": 0}, exclude=nolit)),
+        (name + "T_ri", f"{hi}0 {sz_l} rn:4 rt:4 1110 imm:8", _x(extra=_OFF, exclude=nolit)),
         (name + "_rr", f"{hi}0 {sz_l} rn:4 rt:4 000000 shimm:2 rm:4",
-         _x(extra=dict(_OFF, shtype=0))),
+         _x(extra=dict(_OFF, shtype=0), exclude=nolit)),
     ]
     if load:
         rows.append((name + "_ri", f"{hi} u:1 {sz_l} 1111 rt:4 imm:12", _x(extra={"rn": 15, "p": 1, "w": 0})))

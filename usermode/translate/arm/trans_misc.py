@@ -76,9 +76,9 @@ _T32 = t32_rows(_MCR) + [
     ("UDF",     "1111 0111 1111 imm:4 1010 imm:12"),
     # Byte/halfword loads with Rt = 1111 are hints: PLD (LDRB), PLDW (LDRH),
     # PLI (LDRSB), unallocated (LDRSH); imm12, negative imm8, register, literal
-    ("PLD",     "1111100 s:1 1 0 h:1 1 rn:4 1111 imm:12"),
-    ("PLD",     "1111100 s:1 0 0 h:1 1 rn:4 1111 1100 imm:8"),
-    ("PLD",     "1111100 s:1 0 0 h:1 1 rn:4 1111 000000 imm:2 rm:4"),
+    ("PLD",     "1111100 s:1 1 0 h:1 1 rn:4 1111 imm:12", _x(exclude={"rn": 15})),
+    ("PLD",     "1111100 s:1 0 0 h:1 1 rn:4 1111 1100 imm:8", _x(exclude={"rn": 15})),
+    ("PLD",     "1111100 s:1 0 0 h:1 1 rn:4 1111 000000 imm:2 rm:4", _x(exclude={"rn": 15})),
     ("PLD",     "1111100 s:1 u:1 0 h:1 1 1111 1111 imm:12"),
 ]
 
