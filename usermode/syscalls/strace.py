@@ -335,8 +335,21 @@ def print_futex(proc, args):
                      fmt_pointer(proc, args[4]), str(s32(args[4]))])
 
 
+def _off64(lo, hi):
+    return (lo & 0xFFFFFFFF) | (hi & 0xFFFFFFFF) << 32
+
+
+def print_ftruncate64(proc, args):      # offset in the aligned pair r2:r3
+    return f"{s32(args[0])},{_off64(args[2], args[3])}"
+
+
+def print_truncate64(proc, args):
+    return f"{fmt_string(proc, args[0])},{_off64(args[2], args[3])}"
+
+
 CALL_PRINTERS = {"fcntl": print_fcntl, "ioctl": print_ioctl, "open": print_open,
-                 "openat": print_openat, "futex": print_futex}
+                 "openat": print_openat, "futex": print_futex,
+                 "ftruncate64": print_ftruncate64, "truncate64": print_truncate64}
 
 
 # ---- whole lines ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 
-from .hostsys import (H, HostBuf, SysError, cstr, guest_path_arg, hbuf, hsys, read_path,
+from .hostsys import (H, HostBuf, SysError, cstr, guest_path_arg, hbuf, hbuf_checked, hsys, read_path,
                       s32, s64pair, GuestFault, PROT_READ, PROT_WRITE)
 from .structs import FLOCK32, FLOCK64, IOVEC32, HOST_IOVEC, flock_from_guest32, flock_to_guest32
 from .xlat import FCNTL_CMDS, IOCTL_CMDS, OPEN_FLAGS, PIPE2_FLAGS
@@ -25,23 +25,33 @@ IOV_MAX = 1024
 IOCTL_SIZES = {"termios": 36, "winsize": 8, "int": 4}
 
 
+# Data buffers are checked against the guest page table first, as qemu does
+# (so write(fd_of_dev_null, bad_pointer, n) is -EFAULT here too).
+def inbuf(proc, addr, n):
+    return hbuf_checked(proc, addr, n, PROT_READ)
+
+
+def outbuf(proc, addr, n):
+    return hbuf_checked(proc, addr, n, PROT_WRITE)
+
+
 def sys_read(proc, fd, buf, count, *_):
-    return hsys(H["read"], s32(fd), hbuf(proc, buf, count), count)
+    return hsys(H["read"], s32(fd), outbuf(proc, buf, count), count)
 
 
 def sys_write(proc, fd, buf, count, *_):
-    return hsys(H["write"], s32(fd), hbuf(proc, buf, count), count)
+    return hsys(H["write"], s32(fd), inbuf(proc, buf, count), count)
 
 
 def sys_pread64(proc, fd, buf, count, _pad, lo, hi):
-    return hsys(H["pread64"], s32(fd), hbuf(proc, buf, count), count, s64pair(lo, hi))
+    return hsys(H["pread64"], s32(fd), outbuf(proc, buf, count), count, s64pair(lo, hi))
 
 
 def sys_pwrite64(proc, fd, buf, count, _pad, lo, hi):
-    return hsys(H["pwrite64"], s32(fd), hbuf(proc, buf, count), count, s64pair(lo, hi))
+    return hsys(H["pwrite64"], s32(fd), inbuf(proc, buf, count), count, s64pair(lo, hi))
 
 
-def host_iovec(proc, iov, cnt):
+def host_iovec(proc, iov, cnt, check):
     """Convert the guest's 8-byte iovec array into a host 16-byte one."""
     cnt = s32(cnt)
     if cnt < 0 or cnt > IOV_MAX:
@@ -55,7 +65,7 @@ def host_iovec(proc, iov, cnt):
         if length & 0x80000000:
             raise SysError(errno.EINVAL)
         total += length
-        out.write(HOST_IOVEC.pack(iov_base=hbuf(proc, base, length) if length else 0,
+        out.write(HOST_IOVEC.pack(iov_base=check(proc, base, length) if length else 0,
                                   iov_len=length), i * HOST_IOVEC.size)
     if total > 0x7FFFFFFF:
         raise SysError(errno.EINVAL)
@@ -63,12 +73,12 @@ def host_iovec(proc, iov, cnt):
 
 
 def sys_readv(proc, fd, iov, cnt, *_):
-    hv, n = host_iovec(proc, iov, cnt)
+    hv, n = host_iovec(proc, iov, cnt, outbuf)
     return hsys(H["readv"], s32(fd), hv.addr, n)
 
 
 def sys_writev(proc, fd, iov, cnt, *_):
-    hv, n = host_iovec(proc, iov, cnt)
+    hv, n = host_iovec(proc, iov, cnt, inbuf)
     return hsys(H["writev"], s32(fd), hv.addr, n)
 
 
@@ -217,6 +227,7 @@ def sys_fcntl64(proc, fd, cmd, arg, *_):
             proc.mem.write(arg, flock_to_guest32(tmp.bytes()))
         return r
     if kind == "flock64":
+        proc.mem.read(arg, FLOCK64.size)           # qemu checks the struct before the fd
         return hsys(H["fcntl"], fd, hcmd, hbuf(proc, arg, FLOCK64.size))
     size = int(kind.split(":")[1])
     return hsys(H["fcntl"], fd, hcmd, hbuf(proc, arg, size))
