@@ -137,7 +137,7 @@ mem_{i}:
 
 
 def build_elf(cases: List[MemCase], workdir: str) -> str:
-    parts = [".syntax unified\n.arch armv7-a\n.fpu neon\n.text\n.global _start\n_start:\n"]
+    parts = [".syntax unified\n.arch armv7-a\n.arch_extension mp\n.fpu neon\n.text\n.global _start\n_start:\n"]
     for i, c in enumerate(cases):
         parts.append(_case_asm(i, c))
     n = len(cases)
