@@ -7,9 +7,9 @@ arm-linux-gnueabihf-gcc) that, per case, loads the registers and APSR,
 runs the snippet and writes {sp, APSR, r0-r12, lr} to stdout; qemu-arm runs
 it once.  pyqemu runs the very same snippet bytes (read from the ELF) through
 the real decoder and translator, and executes the IR with ``IRInterp``, a
-direct reading of the op semantics in usermode/translate/ir.py (until the x86
-code generator exists; then the engine is used as well, see
-``run_pyqemu``).
+direct reading of the op semantics in usermode/translate/ir.py; when the
+engine and x86 code generator are present, the whole ELF also runs under
+pyqemu itself (``python -m usermode``) and its output must match qemu's too.
 
 Usage::
 
@@ -24,6 +24,7 @@ import random
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -392,16 +393,39 @@ def _elf_image(path: str):
     return code, syms
 
 
-def run_batch(cases: List[Case], seed: int = 1):
-    """Yields (case, want, got) with want/got = [sp, apsr, r0..r12, lr]."""
+def engine_available() -> bool:
+    try:
+        from usermode.translate.x86 import codegen  # noqa: F401
+        from usermode.translate import engine  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+ENGINE_OUT: Dict[int, bytes] = {}
+
+
+def run_batch(cases: List[Case], seed: int = 1, engine: bool = True):
+    """Yields (case, want, got) with want/got = [sp, apsr, r0..r12, lr].
+    With engine, the whole ELF also runs under pyqemu itself (python -m
+    usermode): its output per case is left in ENGINE_OUT[case index]."""
     rng = random.Random(seed)
     for c in cases:
         c.fill(rng)
+    ENGINE_OUT.clear()
     with tempfile.TemporaryDirectory() as wd:
         elf = build_elf(cases, wd)
         r = subprocess.run(["qemu-arm", elf], capture_output=True, timeout=300)
         out = r.stdout
         assert len(out) == 64 * len(cases), (r.returncode, len(out), r.stderr[-2000:])
+        if engine and engine_available():
+            root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+            e = subprocess.run([sys.executable, "-m", "usermode", elf], capture_output=True,
+                               timeout=600, cwd=root, env=env)
+            for i in range(len(e.stdout) // 64):
+                ENGINE_OUT[i] = e.stdout[64 * i:64 * i + 64]
+            ENGINE_OUT[-1] = e.stderr[-2000:]
         code, syms = _elf_image(elf)
     stack_mid = syms[STACK_MID_NAME]
     for i, c in enumerate(cases):
@@ -421,12 +445,23 @@ def run_batch(cases: List[Case], seed: int = 1):
         yield c, want, got
 
 
-def check_batch(cases: List[Case], seed: int = 1, max_report: int = 20) -> None:
+def check_batch(cases: List[Case], seed: int = 1, max_report: int = 20,
+                engine: bool = True) -> None:
+    """qemu-arm vs the IR interpreter, and vs the real engine when it exists."""
     bad = []
-    for c, want, got in run_batch(cases, seed):
+    for i, (c, want, got) in enumerate(run_batch(cases, seed, engine)):
         if want != got:
             bad.append(c.describe(want, got) if got[1] != -1 else
                        f"{c.asm!r} ({'T' if c.thumb else 'A'}): guest exception {got}")
+        if ENGINE_OUT:
+            if i not in ENGINE_OUT:
+                bad.append(f"[engine] no output from case {i} `{c.asm}` on: "
+                           + ENGINE_OUT[-1].decode(errors="replace"))
+                break
+            eng = list(struct.unpack("<16I", ENGINE_OUT[i]))
+            eng[1] &= APSR_MASK
+            if eng != want:
+                bad.append("[engine] " + c.describe(want, eng))
     assert not bad, f"{len(bad)} of {len(cases)} cases differ:\n" + "\n".join(bad[:max_report])
 
 
