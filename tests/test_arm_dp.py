@@ -220,3 +220,33 @@ def test_s_flag_inside_it_block():
     writes = lambda blk: {op.args[0] for op in blk.ir.ops if op.args and op.name not in ("insn_start", "goto_tb", "brcond", "label", "br")}
     assert FLAG_NF in writes(outside)
     assert FLAG_NF not in writes(inside)
+
+
+@needs_tools
+@pytest.mark.parametrize("insn", ["movs pc, lr", "subs pc, lr, #4", "adds pc, r1, r2, lsl #2",
+                                  "mov r0, r1, lsl pc"])
+def test_rejected_encodings_sigill_like_qemu(tmp_path, insn):
+    """A32 exception returns (<op>S pc, ...) are UNDEFINED in user mode, and
+    PC in a register-shifted-register form is rejected: SIGILL like qemu-arm."""
+    import subprocess
+    import sys
+    from test_arm_dp_harness import engine_available
+    T._load_tables()
+    from keystone import KS_ARCH_ARM, KS_MODE_ARM, Ks
+    enc = bytes(Ks(KS_ARCH_ARM, KS_MODE_ARM).asm(insn)[0])
+    hit = T.A32.decode(int.from_bytes(enc, "little"))
+    assert hit is not None
+    blk = T.translate_block(lambda a, n: enc[:n] if a == 0x1000 else b"", 0x1000, 0, max_insns=1)
+    assert any(op.name == "exit_tb" for op in blk.ir.ops), blk.ir.dump()
+    if not engine_available() or "lr" not in insn:
+        return          # qemu branches to r1 + r2 << 2 / executes the UNPREDICTABLE form
+    src = tmp_path / "s.S"
+    src.write_text(f".syntax unified\n.arm\n.global _start\n_start:\n  adr lr, 1f\n  {insn}\n"
+                   "1:\n  mov r0, #42\n  mov r7, #1\n  svc #0\n")
+    exe = tmp_path / "s.elf"
+    subprocess.run(["arm-linux-gnueabihf-gcc", "-nostdlib", "-static", "-o", str(exe), str(src)],
+                   check=True, capture_output=True)
+    root = __file__.rsplit("/tests/", 1)[0]
+    want = subprocess.run(["qemu-arm", str(exe)], capture_output=True)
+    got = subprocess.run([sys.executable, "-m", "usermode", str(exe)], capture_output=True, cwd=root)
+    assert want.returncode == got.returncode, (want.returncode, got.returncode, got.stderr[-500:])
