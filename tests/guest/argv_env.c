@@ -1,5 +1,5 @@
-/* Prints argc, every argument (argv[0] by basename only: the path differs
- * between set-ups) and the values of a few environment variables the test
+/* Prints argc, every argument (argv[0] by the start of its basename only:
+ * the path and the build-variant suffix differ between set-ups) and the values of a few environment variables the test
  * harness passes; checks them against the values the harness is known to
  * pass when PYQEMU_TEST_EXPECT=1 is set. */
 #include "selfcheck.h"
@@ -8,16 +8,24 @@
 
 extern char **environ;
 
+/* "/x/y/argv_env-O2-thumb" -> "argv_env" */
 static const char *base(const char *p)
 {
+    static char name[64];
     const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
+    s = s ? s + 1 : p;
+    size_t n = strcspn(s, "-");
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, s, n);
+    name[n] = 0;
+    return name;
 }
 
 int main(int argc, char **argv, char **envp)
 {
     printf("argc=%d\n", argc);
-    printf("argv[0] basename=%s\n", base(argv[0]));
+    printf("argv[0] name=%s\n", base(argv[0]));
     for (int i = 1; i < argc; i++)
         printf("argv[%d]=[%s] len=%zu\n", i, argv[i], strlen(argv[i]));
     CHECK(argv[argc] == NULL);
