@@ -22,7 +22,7 @@ reject PC as Rd/Rn/Rm (SP is accepted, as ARMv8 does).
 Usage::
 
     from usermode.translate.arm.translate import translate_block
-    blk = translate_block(lambda a, n: bytes.fromhex("010082e0")[:n], 0x1000, 0)
+    blk = translate_block(lambda a, n: bytes.fromhex("010082e0")[:n], 0x1000, 0, max_insns=1)
     print(blk.ir.dump())        # add r0, r2, r1
 """
 from __future__ import annotations
@@ -173,8 +173,9 @@ def op_rrri(ctx, f, gen, logic: bool, store: bool = True) -> bool:
     s = s_bit(ctx, f)
     if not _ok(ctx, f, s, store, ("rn", "rm")):
         return False
-    b_ = ctx.gen_shift_imm(ctx.load_reg(f["rm"]), f["shtype"], f["shimm"],
-                           set_carry=s and logic)
+    b_ = ctx.load_reg(f["rm"])
+    if f["shimm"] or f["shtype"]:                   # not LSL #0
+        b_ = ctx.gen_shift_imm(b_, f["shtype"], f["shimm"], set_carry=s and logic)
     return _finish(ctx, f, gen(ctx, _rn(ctx, f), b_, s), store)
 
 
@@ -231,7 +232,9 @@ def gen_ORN(ctx, a, b_, s):
 
 
 def gen_MOV(ctx, a, b_, s):
-    return _logic(ctx, lambda t, _a, v: ctx.b.mov(t, v), a, b_, s)
+    if s:
+        ctx.gen_logic_cc(b_)
+    return b_
 
 
 def gen_MVN(ctx, a, b_, s):

@@ -16,7 +16,7 @@ UBFX/SBFX with lsb + width > 32 are rejected (SIGILL).
 Usage::
 
     from usermode.translate.arm.translate import translate_block
-    blk = translate_block(lambda a, n: bytes.fromhex("110f6fe1")[:n], 0x1000, 0)
+    blk = translate_block(lambda a, n: bytes.fromhex("110f6fe1")[:n], 0x1000, 0, max_insns=1)
     print(blk.ir.dump())        # clz r0, r1
 """
 from __future__ import annotations

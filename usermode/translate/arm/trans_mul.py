@@ -17,7 +17,7 @@ RdLo == RdHi are rejected (SIGILL).
 Usage::
 
     from usermode.translate.arm.translate import translate_block
-    blk = translate_block(lambda a, n: bytes.fromhex("910203e0")[:n], 0x1000, 0)
+    blk = translate_block(lambda a, n: bytes.fromhex("910203e0")[:n], 0x1000, 0, max_insns=1)
     print(blk.ir.dump())        # mul r3, r1, r2
 """
 from __future__ import annotations

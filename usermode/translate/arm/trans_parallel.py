@@ -11,7 +11,7 @@ None of them touches the Q flag.  PC as an operand is rejected.
 Usage::
 
     from usermode.translate.arm.translate import translate_block
-    blk = translate_block(lambda a, n: bytes.fromhex("120f11e6")[:n], 0x1000, 0)
+    blk = translate_block(lambda a, n: bytes.fromhex("120f11e6")[:n], 0x1000, 0, max_insns=1)
     print(blk.ir.dump())        # sadd16 r0, r1, r2
 """
 from __future__ import annotations
