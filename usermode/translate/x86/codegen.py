@@ -7,8 +7,9 @@ ABI (the runtime relies on it):
   aligned), puts env in rbp and guest_base ([env+40]) in r14, and jumps to tc.
   The epilogue undoes that and returns rax.  ``ret0`` = ``xor eax, eax`` then
   the epilogue (what rt_helper_lookup_tb returns when no block exists).
-* Globals are [rbp + offset]; temps live in 8-byte stack slots [rsp + 8*slot]
-  (slots are shared by temps whose live ranges do not overlap).
+* Globals are [rbp + offset] (always in memory).  Temps live in host
+  registers (rbx, r12, r13, r15, rdi, r8-r11) or, when those run out, in
+  8-byte stack slots [rsp + 8*slot]; temps with disjoint live ranges share.
 * ``goto_tb n`` = a 5-byte ``jmp rel32`` whose rel32 is 4-byte aligned and
   initially 0 (falls through into the unchained path: store pc in env->pc,
   ``mov rax, tb|n``, jmp epilogue); the runtime patches the rel32 to chain.
@@ -28,13 +29,14 @@ Usage::
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..ir import Const, Label, Op, Temp
-from .encoder import (R8, R9, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP,
-                      Assembler, EncodeError, Mem)
-from .ops import CodegenError, OpLowering
+from .encoder import (R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI, RDX,
+                      RSI, RSP, Assembler, EncodeError, Mem)
+from .ops import SCRATCH, CodegenError, Loc, OpLowering
 
 # ------------------------------------------------------------------ ABI data
 SAVED_REGS = (RBP, RBX, R12, R13, R14, R15)       # pushed by the prologue, in this order
@@ -46,6 +48,12 @@ ENV_GUEST_BASE_OFFSET = 40                        # CPUHeader.guest_base
 ENV_ARG_REGS = (RSI, RDX, RCX, R8, R9)            # helper args after env in rdi
 PLAIN_ARG_REGS = (RDI, RSI, RDX, RCX, R8, R9)     # helper args without env
 TERMINATORS = ("goto_tb", "exit_tb", "goto_ptr", "br")
+# registers that hold temps (never rsp, rbp = env, r14 = guest base, nor the
+# lowering's scratch registers rax, rcx, rdx, rsi)
+TEMP_REGS_CALLER = (RDI, R8, R9, R10, R11)        # clobbered by helper calls
+TEMP_REGS_CALLEE = (RBX, R12, R13, R15)           # saved by the prologue
+assert not (set(TEMP_REGS_CALLER + TEMP_REGS_CALLEE)
+            & set(SCRATCH + (RSP, ENV_REG, GUEST_BASE_REG)))
 
 
 @dataclass
@@ -84,38 +92,59 @@ def temp_values(op: Op):
                     yield y
 
 
-def assign_slots(ops: List[Op]) -> Tuple[Dict[int, int], int]:
-    """Stack slot per temp index, sharing slots between disjoint live ranges.
+def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
+    """Location (register or stack slot) of every temp, by linear scan.
 
-    A temp's range is [first mention, last mention] in op order; with
+    A temp's live range is [first mention, last mention] in op order; with
     forward-only branches every definition reaching a use lies in that range,
-    so another temp whose range is disjoint can never overwrite it.
+    so two temps with disjoint ranges may share a register or slot.  A range
+    that includes a helper call gets a callee-saved register (or a slot).
+    Ranges that merely touch (one ends where the next starts) do not share.
+    Returns (temp index -> register number or Mem, number of stack slots).
     """
     first: Dict[int, int] = {}
     last: Dict[int, int] = {}
+    calls: List[int] = []
     for i, op in enumerate(ops):
+        if op.name == "call":
+            calls.append(i)
         for t in temp_values(op):
             first.setdefault(t.index, i)
             last[t.index] = i
-    ends: Dict[int, List[int]] = {}
-    for t, i in last.items():
-        ends.setdefault(i, []).append(t)
     starts: Dict[int, List[int]] = {}
+    ends: Dict[int, List[int]] = {}
     for t, i in first.items():
         starts.setdefault(i, []).append(t)
-    slot_of: Dict[int, int] = {}
-    free: List[int] = []
+    for t, i in last.items():
+        ends.setdefault(i, []).append(t)
+    free_caller = list(reversed(TEMP_REGS_CALLER))    # pop() takes the first
+    free_callee = list(reversed(TEMP_REGS_CALLEE))
+    free_slots: List[int] = []
     nslots = 0
+    loc: Dict[int, Loc] = {}
     for i in range(len(ops)):
         for t in starts.get(i, ()):
-            if free:
-                slot_of[t] = free.pop()
+            k = bisect.bisect_left(calls, first[t])
+            crosses = k < len(calls) and calls[k] <= last[t]
+            if not crosses and free_caller:
+                loc[t] = free_caller.pop()
+            elif free_callee:
+                loc[t] = free_callee.pop()
             else:
-                slot_of[t] = nslots
-                nslots += 1
+                if free_slots:
+                    slot = free_slots.pop()
+                else:
+                    slot, nslots = nslots, nslots + 1
+                loc[t] = Mem(RSP, 8 * slot)
         for t in ends.get(i, ()):
-            free.append(slot_of[t])
-    return slot_of, nslots
+            x = loc[t]
+            if isinstance(x, Mem):
+                free_slots.append(x.disp // 8)
+            elif x in TEMP_REGS_CALLER:
+                free_caller.append(x)
+            else:
+                free_callee.append(x)
+    return loc, nslots
 
 
 class BlockGen(OpLowering):
@@ -127,10 +156,10 @@ class BlockGen(OpLowering):
         self.tb_addr = tb_addr
         self.res = GenResult(b"")
         self.labels: Dict[int, object] = {}
-        self.slot_of: Dict[int, int] = {}
+        self.temp_loc: Dict[int, Loc] = {}
 
     def run(self, ops: List[Op]) -> GenResult:
-        self.slot_of, nslots = assign_slots(ops)
+        self.temp_loc, nslots = assign_temps(ops)
         if nslots > MAX_TEMP_SLOTS:
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
         if not ops or ops[-1].name not in TERMINATORS:

@@ -1,13 +1,16 @@
 """Lowering of the IR's data ops (arithmetic, logic, compares, guest memory)
-to x86-64.  Control flow, calls and the block frame are in codegen.py.
+to x86-64.  Control flow, calls, the frame and temp allocation are in codegen.py.
 
-Every IR value lives in memory: a `Global` at [rbp + offset] (the CPU state),
-a `Temp` in its stack slot [rsp + 8*slot].  An op loads its operands into
-scratch registers (rax, rcx, rdx, rsi), computes and stores the result; Const
-operands fold into immediates where x86 allows (any value for 32-bit ops, a
-sign-extended imm32 for 64-bit ops).  I32 values are loaded with 32-bit moves
-(which zero-extend) and stored with 32-bit moves, so the upper half of a temp
-slot is never looked at.  Guest memory is [r14 + zero-extended address].
+Where values live: a `Global` at [rbp + offset] (the CPU state, always in
+memory, so the guest state is exact whenever generated code faults or
+exits); a `Temp` in a host register or an 8-byte stack slot [rsp + 8*slot]
+(see codegen.assign_temps).  A location is therefore a register number (int)
+or a `Mem`.  rax, rcx, rdx and rsi are scratch registers of the lowering and
+never hold temps.  I32 values are always written with 32-bit instructions,
+so they stay zero-extended in 64-bit registers; the upper half of an I32
+stack slot is never read.  Const operands fold into immediates where x86
+allows (any value for 32-bit ops, a sign-extended imm32 for 64-bit ops).
+Guest memory is [r14 + zero-extended guest address].
 
 Usage (through the code generator)::
 
@@ -16,11 +19,11 @@ Usage (through the code generator)::
 """
 from __future__ import annotations
 
-from typing import Tuple, Union
+from typing import Dict, Tuple, Union
 
 from ..ir import I32, I64, Cond, Const, Global, Temp, Type
 from .encoder import (CC_A, CC_AE, CC_B, CC_BE, CC_E, CC_G, CC_GE, CC_L, CC_LE, CC_NE, R14,
-                      RAX, RBP, RCX, RDX, RSI, RSP, Assembler, Mem, fits_i32, s64)
+                      RAX, RBP, RCX, RDX, RSI, Assembler, Mem, fits_i32, s64)
 
 # ------------------------------------------------------------------ tables
 ALU_INSN = {"add": "ADD", "sub": "SUB", "and": "AND", "or": "OR", "xor": "XOR"}
@@ -31,10 +34,17 @@ DIV_OPS = {"divu": (False, False), "divs": (True, False),      # (signed, remain
 COND_CC = {Cond.EQ: CC_E, Cond.NE: CC_NE, Cond.LT: CC_L, Cond.GE: CC_GE, Cond.LE: CC_LE,
            Cond.GT: CC_G, Cond.LTU: CC_B, Cond.GEU: CC_AE, Cond.LEU: CC_BE, Cond.GTU: CC_A,
            Cond.TSTEQ: CC_E, Cond.TSTNE: CC_NE}
+# cc for (b c a) given (a c b): the compare's operands swapped
+SWAPPED = {Cond.EQ: Cond.EQ, Cond.NE: Cond.NE, Cond.LT: Cond.GT, Cond.GT: Cond.LT,
+           Cond.LE: Cond.GE, Cond.GE: Cond.LE, Cond.LTU: Cond.GTU, Cond.GTU: Cond.LTU,
+           Cond.LEU: Cond.GEU, Cond.GEU: Cond.LEU, Cond.TSTEQ: Cond.TSTEQ,
+           Cond.TSTNE: Cond.TSTNE}
+SCRATCH = (RAX, RCX, RDX, RSI)
 # popcount masks (SWAR bit trick; POPCNT needs a CPUID check)
 POPCNT_M1, POPCNT_M2, POPCNT_M4, POPCNT_H01 = (0x5555555555555555, 0x3333333333333333,
                                                0x0F0F0F0F0F0F0F0F, 0x0101010101010101)
 
+Loc = Union[int, Mem]                     # a register or a memory operand
 Operand = Tuple[str, Union[int, Mem]]     # ('i', imm) | ('m', Mem) | ('r', reg)
 
 
@@ -47,37 +57,56 @@ def sfx(ty: Type) -> str:
     return "" if ty is I64 else "32"
 
 
+def rk(x: Loc) -> str:
+    """Form-letter of a location: 'm' memory, 'r' register."""
+    return "m" if isinstance(x, Mem) else "r"
+
+
 class OpLowering:
     """Mixin of the block generator: one gen_<op> method per data op.
 
-    Needs ``self.a`` (an Assembler) and ``self.slot_of`` (temp index -> slot).
+    Needs ``self.a`` (an Assembler) and ``self.temp_loc`` (temp index -> Loc).
     """
     a: Assembler
-    slot_of: dict
+    temp_loc: Dict[int, Loc]
 
     # ---- operand access -------------------------------------------------
-    def loc(self, v) -> Mem:
+    def loc(self, v) -> Loc:
+        if isinstance(v, Temp):
+            return self.temp_loc[v.index]
         if isinstance(v, Global):
             return Mem(RBP, v.offset)
-        if isinstance(v, Temp):
-            return Mem(RSP, 8 * self.slot_of[v.index])
         raise CodegenError(f"{v!r} is not a storage location")
+
+    def reg_of(self, v):
+        """v's register if v is a temp held in one, else None."""
+        if isinstance(v, Temp):
+            x = self.temp_loc[v.index]
+            if not isinstance(x, Mem):
+                return x
+        return None
 
     def load(self, r: int, v) -> None:
         """r = v (an I32 value zero-extended to 64 bits)."""
         if isinstance(v, Const):
             self.load_imm(r, v.value, v.type)
-        elif v.type is I64:
-            self.a.MOV_rm(r, self.loc(v))
-        else:
-            self.a.MOV32_rm(r, self.loc(v))
+            return
+        x = self.loc(v)
+        if isinstance(x, Mem):
+            (self.a.MOV_rm if v.type is I64 else self.a.MOV32_rm)(r, x)
+        elif x != r:
+            (self.a.MOV_rr if v.type is I64 else self.a.MOV32_rr)(r, x)
 
     def load32(self, r: int, v) -> None:
         """r = low 32 bits of v, zero-extended."""
         if isinstance(v, Const):
             self.a.MOV32_ri(r, v.value & 0xFFFFFFFF)
+            return
+        x = self.loc(v)
+        if isinstance(x, Mem):
+            self.a.MOV32_rm(r, x)
         else:
-            self.a.MOV32_rm(r, self.loc(v))
+            self.a.MOV32_rr(r, x)
 
     def load_imm(self, r: int, value: int, ty: Type) -> None:
         # never xor-zeroing: loads may sit between a compare and its use
@@ -87,20 +116,31 @@ class OpLowering:
             self.a.MOV32_ri(r, value & 0xFFFFFFFF)
 
     def store(self, d, r: int) -> None:
-        if d.type is I64:
-            self.a.MOV_mr(self.loc(d), r)
-        else:
-            self.a.MOV32_mr(self.loc(d), r)
+        x = self.loc(d)
+        if isinstance(x, Mem):
+            (self.a.MOV_mr if d.type is I64 else self.a.MOV32_mr)(x, r)
+        elif x != r:
+            (self.a.MOV_rr if d.type is I64 else self.a.MOV32_rr)(x, r)
 
     def store_imm(self, d, value: int) -> None:
         m = self.loc(d)
-        if d.type is I32:
+        if not isinstance(m, Mem):
+            self.load_imm(m, value, d.type)
+        elif d.type is I32:
             self.a.MOV32_mi(m, value & 0xFFFFFFFF)
         elif fits_i32(s64(value)):
             self.a.MOV_mi(m, s64(value))
         else:
             self.a.MOV_ri(RAX, value & I64.mask)
             self.a.MOV_mr(m, RAX)
+
+    def target(self, d, *sources) -> int:
+        """Register to compute d in: d's own register when it is one and no
+        source reads it (so writing it early is safe), else rax."""
+        r = self.reg_of(d)
+        if r is None or any(self.reg_of(s) == r for s in sources):
+            return RAX
+        return r
 
     def rhs(self, b, ty: Type, scratch: int = RCX) -> Operand:
         """The second operand of a `ty` ALU op: immediate, memory or register."""
@@ -113,50 +153,66 @@ class OpLowering:
             self.load_imm(scratch, v, I64)
             return ("r", scratch)
         if b.type is ty:
-            return ("m", self.loc(b))
+            x = self.loc(b)
+            return (rk(x), x)
         self.load(scratch, b)
         return ("r", scratch)
 
-    def src_rm(self, v, ty: Type, scratch: int):
+    def src_rm(self, v, ty: Type, scratch: int) -> Loc:
         """v as an r/m operand of a `ty` instruction: its location, or a register."""
         if not isinstance(v, Const) and v.type is ty:
             return self.loc(v)
         self.load(scratch, v)
         return scratch
 
-    def emit2(self, name: str, ty: Type, dst, x: Operand) -> None:
-        """name{32}_r? dst, x  with the form picked by x's kind."""
+    def emit2(self, name: str, ty: Type, dst: Loc, x: Operand) -> None:
+        """name{32}_?? dst, x  with the form picked by the operands' kinds."""
         kind, v = x
-        form = ("m" if isinstance(dst, Mem) else "r") + kind
-        getattr(self.a, f"{name}{sfx(ty)}_{form}")(dst, v)
+        getattr(self.a, f"{name}{sfx(ty)}_{rk(dst)}{kind}")(dst, v)
 
     def same(self, d, a) -> bool:
         """d and a are the same storage of the same type (in-place update)."""
-        return d is a or (type(d) is type(a) and not isinstance(a, Const) and d.type is a.type
-                          and self.loc(d).disp == self.loc(a).disp
-                          and self.loc(d).base == self.loc(a).base)
+        if d is a:
+            return True
+        if isinstance(a, Const) or type(d) is not type(a) or d.type is not a.type:
+            return False
+        x, y = self.loc(d), self.loc(a)
+        if isinstance(x, Mem):
+            return isinstance(y, Mem) and x.base == y.base and x.disp == y.disp
+        return x == y
 
     # ---- moves and ALU --------------------------------------------------
     def gen_mov(self, d, a) -> None:
         if isinstance(a, Const):
             self.store_imm(d, a.value)
-        elif not self.same(d, a):
-            self.load(RAX, a)
-            self.store(d, RAX)
+            return
+        if self.same(d, a):
+            return
+        ra = self.reg_of(a)
+        if ra is not None and isinstance(self.loc(d), Mem):
+            self.store(d, ra)                        # the store truncates to d's width
+            return
+        r = self.reg_of(d)
+        if r is None:
+            r = RAX
+        (self.load32 if d.type is I32 else self.load)(r, a)   # I32: stays zero-extended
+        self.store(d, r)
 
     def gen_alu(self, name: str, d, a, b) -> None:
         ty, insn = d.type, ALU_INSN[name]
-        if self.same(d, a):                         # d op= b, in memory
+        if self.same(d, a):                         # d op= b, in place
+            dl = self.loc(d)
             x = self.rhs(b, ty)
-            if x[0] == "m":
+            if x[0] == "m" and isinstance(dl, Mem):
                 self.load(RCX, b)
                 x = ("r", RCX)
-            self.emit2(insn, ty, self.loc(d), x)
+            self.emit2(insn, ty, dl, x)
             return
+        r = self.target(d, b)
         x = self.rhs(b, ty)
-        self.load(RAX, a)
-        self.emit2(insn, ty, RAX, x)
-        self.store(d, RAX)
+        self.load(r, a)
+        self.emit2(insn, ty, r, x)
+        self.store(d, r)
 
     def gen_andc(self, d, a, b) -> None:
         ty = d.type
@@ -165,82 +221,98 @@ class OpLowering:
             return
         self.load(RCX, b)
         getattr(self.a, f"NOT{sfx(ty)}_r")(RCX)
-        self.load(RAX, a)
-        getattr(self.a, f"AND{sfx(ty)}_rr")(RAX, RCX)
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load(r, a)
+        getattr(self.a, f"AND{sfx(ty)}_rr")(r, RCX)
+        self.store(d, r)
 
     def gen_mul(self, d, a, b) -> None:
         ty, s = d.type, sfx(d.type)
         if isinstance(a, Const) and not isinstance(b, Const):
             a, b = b, a
+        r = self.target(d, b)
         x = self.rhs(b, ty)
         if x[0] == "i":
-            getattr(self.a, f"IMUL{s}_rri")(RAX, self.src_rm(a, ty, RAX), x[1])
+            getattr(self.a, f"IMUL{s}_rri")(r, self.src_rm(a, ty, RAX), x[1])
         else:
-            self.load(RAX, a)
-            self.emit2("IMUL", ty, RAX, x)
-        self.store(d, RAX)
+            self.load(r, a)
+            self.emit2("IMUL", ty, r, x)
+        self.store(d, r)
 
     def gen_shift(self, name: str, d, a, b) -> None:
         ty, s, insn = d.type, sfx(d.type), SHIFT_INSN[name]
         if isinstance(b, Const):
             n = b.value & (ty.bits - 1)
-            if self.same(d, a):
-                if n:
-                    getattr(self.a, f"{insn}{s}_ri")(self.loc(d), n)
-                return
-            self.load(RAX, a)
-            if n:
-                getattr(self.a, f"{insn}{s}_ri")(RAX, n)
-            self.store(d, RAX)
+            if n == 0:
+                self.gen_mov(d, a)
+            elif self.same(d, a):
+                getattr(self.a, f"{insn}{s}_ri")(self.loc(d), n)
+            else:
+                r = self.target(d)
+                self.load(r, a)
+                getattr(self.a, f"{insn}{s}_ri")(r, n)
+                self.store(d, r)
             return
         self.load(RCX, b)                           # x86 masks cl to the width, as the IR says
         if self.same(d, a):
             getattr(self.a, f"{insn}{s}_rcl")(self.loc(d))
             return
-        self.load(RAX, a)
-        getattr(self.a, f"{insn}{s}_rcl")(RAX)
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load(r, a)
+        getattr(self.a, f"{insn}{s}_rcl")(r)
+        self.store(d, r)
 
     def gen_unary(self, insn: str, d, a) -> None:    # neg, not
         s = sfx(d.type)
         if self.same(d, a):
-            getattr(self.a, f"{insn}{s}_m")(self.loc(d))
+            x = self.loc(d)
+            getattr(self.a, f"{insn}{s}_{rk(x)}")(x)
             return
-        self.load(RAX, a)
-        getattr(self.a, f"{insn}{s}_r")(RAX)
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load(r, a)
+        getattr(self.a, f"{insn}{s}_r")(r)
+        self.store(d, r)
 
     # ---- extensions and width changes ----------------------------------
     def gen_ext(self, name: str, d, a) -> None:
         insn = EXT_INSN[name]
         s = sfx(d.type) if insn.startswith("MOVSX") else "32"   # movzx r32 zero-extends
+        r = self.target(d)
         if isinstance(a, Const):
             self.load(RAX, a)
-            getattr(self.a, f"{insn}{s}_rr")(RAX, RAX)
+            x = RAX
         else:
-            getattr(self.a, f"{insn}{s}_rm")(RAX, self.loc(a))   # little-endian: low bytes
-        self.store(d, RAX)
+            x = self.loc(a)                          # little-endian: the low bytes
+        getattr(self.a, f"{insn}{s}_r{rk(x)}")(r, x)
+        self.store(d, r)
 
     def gen_ext32s(self, d, a) -> None:
         if isinstance(a, Const):
             self.store_imm(d, a.value - ((a.value & 0x80000000) << 1))
             return
-        self.a.MOVSXD_rm(RAX, self.loc(a))
-        self.store(d, RAX)
+        r, x = self.target(d), self.loc(a)
+        (self.a.MOVSXD_rm if isinstance(x, Mem) else self.a.MOVSXD_rr)(r, x)
+        self.store(d, r)
 
     def gen_ext32u(self, d, a) -> None:
-        self.load32(RAX, a)
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load32(r, a)
+        self.store(d, r)
 
     gen_extrl = gen_ext32u
 
     def gen_extrh(self, d, a) -> None:
+        r = self.target(d)
         if isinstance(a, Const):
-            self.a.MOV32_ri(RAX, (a.value >> 32) & 0xFFFFFFFF)
+            self.a.MOV32_ri(r, (a.value >> 32) & 0xFFFFFFFF)
         else:
-            self.a.MOV32_rm(RAX, self.loc(a).offset(4))
-        self.store(d, RAX)
+            x = self.loc(a)
+            if isinstance(x, Mem):
+                self.a.MOV32_rm(r, x.offset(4))
+            else:
+                self.a.MOV_rr(r, x)
+                self.a.SHR_ri(r, 32)
+        self.store(d, r)
 
     def gen_concat(self, d, lo, hi) -> None:
         self.load32(RAX, lo)
@@ -254,7 +326,7 @@ class OpLowering:
         ty, s = d.type, sfx(d.type)
         src = self.src_rm(a, ty, RAX)
         self.a.MOV32_ri(RCX, 2 * ty.bits - 1)       # (2w-1) ^ (w-1) == w for a zero input
-        getattr(self.a, f"BSR{s}_r" + ("m" if isinstance(src, Mem) else "r"))(RAX, src)
+        getattr(self.a, f"BSR{s}_r{rk(src)}")(RAX, src)
         getattr(self.a, f"CMOVcc{s}_rr")(CC_E, RAX, RCX)
         getattr(self.a, f"XOR{s}_ri")(RAX, ty.bits - 1)
         self.store(d, RAX)
@@ -263,7 +335,7 @@ class OpLowering:
         ty, s = d.type, sfx(d.type)
         src = self.src_rm(a, ty, RAX)
         self.a.MOV32_ri(RCX, ty.bits)
-        getattr(self.a, f"BSF{s}_r" + ("m" if isinstance(src, Mem) else "r"))(RAX, src)
+        getattr(self.a, f"BSF{s}_r{rk(src)}")(RAX, src)
         getattr(self.a, f"CMOVcc{s}_rr")(CC_E, RAX, RCX)
         self.store(d, RAX)
 
@@ -289,27 +361,30 @@ class OpLowering:
         self.store(d, RAX)
 
     def gen_bswap16(self, d, a) -> None:
-        self.load32(RAX, a)
-        self.a.BSWAP32_r(RAX)
-        self.a.SHR32_ri(RAX, 16)
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load32(r, a)
+        self.a.BSWAP32_r(r)
+        self.a.SHR32_ri(r, 16)
+        self.store(d, r)
 
     def gen_bswap32(self, d, a) -> None:
-        self.load32(RAX, a)
-        self.a.BSWAP32_r(RAX)                        # upper half zero for an I64 result
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load32(r, a)
+        self.a.BSWAP32_r(r)                          # upper half zero for an I64 result
+        self.store(d, r)
 
     def gen_bswap64(self, d, a) -> None:
-        self.load(RAX, a)
-        self.a.BSWAP_r(RAX)
-        self.store(d, RAX)
+        r = self.target(d)
+        self.load(r, a)
+        self.a.BSWAP_r(r)
+        self.store(d, r)
 
     # ---- double-width multiply, division -----------------------------------
     def gen_mul2(self, insn: str, lo, hi, a, b) -> None:
         ty, s = lo.type, sfx(lo.type)
         src = self.src_rm(b, ty, RCX)
         self.load(RAX, a)
-        getattr(self.a, f"{insn}{s}_" + ("m" if isinstance(src, Mem) else "r"))(src)
+        getattr(self.a, f"{insn}{s}_{rk(src)}")(src)
         self.store(lo, RAX)
         self.store(hi, RDX)
 
@@ -357,19 +432,29 @@ class OpLowering:
 
     # ---- compares --------------------------------------------------------------
     def gen_cmp(self, c: Cond, a, b) -> int:
-        """Set flags for (a c b) using rcx (and rdx); returns the x86 condition."""
-        ty = a.type
-        self.load(RCX, a)
+        """Set flags for (a c b) (using rcx, rdx as scratch); returns the x86 cc."""
+        ty, s = a.type, sfx(a.type)
+        if isinstance(a, Const) and not isinstance(b, Const) and b.type is ty:
+            a, b, c = b, a, SWAPPED[c]
         x = self.rhs(b, ty, RDX)
-        if c in (Cond.TSTEQ, Cond.TSTNE):
-            if x[0] == "m":
-                getattr(self.a, f"TEST{sfx(ty)}_mr")(x[1], RCX)
-            else:
-                self.emit2("TEST", ty, RCX, x)
-        elif x == ("i", 0):
-            getattr(self.a, f"TEST{sfx(ty)}_rr")(RCX, RCX)   # same flags as cmp r, 0
+        if isinstance(a, Const) or a.type is not ty:
+            self.load(RCX, a)
+            la = RCX
         else:
-            self.emit2("CMP", ty, RCX, x)
+            la = self.loc(a)
+            if isinstance(la, Mem) and x[0] == "m":
+                self.load(RCX, a)
+                la = RCX
+        test = c in (Cond.TSTEQ, Cond.TSTNE)
+        if x == ("i", 0) and not isinstance(la, Mem) and not test:
+            getattr(self.a, f"TEST{s}_rr")(la, la)           # same flags as cmp r, 0
+        elif test:
+            if x[0] == "m":                          # test is symmetric: test [b], a
+                getattr(self.a, f"TEST{s}_mr")(x[1], la)
+            else:
+                self.emit2("TEST", ty, la, x)
+        else:
+            self.emit2("CMP", ty, la, x)
         return COND_CC[c]
 
     def gen_setcond(self, c: Cond, d, a, b) -> None:
@@ -389,7 +474,7 @@ class OpLowering:
         self.load(RAX, v2)
         src = self.src_rm(v1, ty, RSI)
         cc = self.gen_cmp(c, a, b)
-        getattr(self.a, f"CMOVcc{s}_r" + ("m" if isinstance(src, Mem) else "r"))(cc, RAX, src)
+        getattr(self.a, f"CMOVcc{s}_r{rk(src)}")(cc, RAX, src)
         self.store(d, RAX)
 
     # ---- guest memory -----------------------------------------------------------
@@ -399,25 +484,29 @@ class OpLowering:
             if addr.value < (1 << 31):
                 return Mem(R14, addr.value)
             self.load_imm(RDX, addr.value, addr.type)
-        else:
+            return Mem(R14, 0, RDX)
+        r = self.reg_of(addr)
+        if r is None:
             self.load(RDX, addr)
-        return Mem(R14, 0, RDX)
+            r = RDX
+        return Mem(R14, 0, r)                        # registers hold I32 zero-extended
 
     def gen_ld(self, m, d, addr) -> None:
         g, A = self.guest_mem(addr), self.a
+        r = self.target(d)
         if m.size == 1:
-            (A.MOVSXB_rm(RAX, g) if d.type is I64 else A.MOVSXB32_rm(RAX, g)) if m.signed \
-                else A.MOVZXB32_rm(RAX, g)
+            (A.MOVSXB_rm(r, g) if d.type is I64 else A.MOVSXB32_rm(r, g)) if m.signed \
+                else A.MOVZXB32_rm(r, g)
         elif m.size == 2:
-            (A.MOVSXW_rm(RAX, g) if d.type is I64 else A.MOVSXW32_rm(RAX, g)) if m.signed \
-                else A.MOVZXW32_rm(RAX, g)
+            (A.MOVSXW_rm(r, g) if d.type is I64 else A.MOVSXW32_rm(r, g)) if m.signed \
+                else A.MOVZXW32_rm(r, g)
         elif m.size == 4:
-            (A.MOVSXD_rm(RAX, g) if m.signed and d.type is I64 else A.MOV32_rm(RAX, g))
+            (A.MOVSXD_rm(r, g) if m.signed and d.type is I64 else A.MOV32_rm(r, g))
         elif m.size == 8:
-            (A.MOV_rm(RAX, g) if d.type is I64 else A.MOV32_rm(RAX, g))
+            (A.MOV_rm(r, g) if d.type is I64 else A.MOV32_rm(r, g))
         else:
             raise CodegenError(f"bad memop size {m.size}")
-        self.store(d, RAX)
+        self.store(d, r)
 
     def gen_st(self, m, v, addr) -> None:
         g, A = self.guest_mem(addr), self.a
@@ -431,11 +520,14 @@ class OpLowering:
                 return A.MOV32_mi(g, val & 0xFFFFFFFF)
             if m.size == 8 and fits_i32(s64(val)):
                 return A.MOV_mi(g, s64(val))
-        self.load(RCX, v)
         store = {1: A.MOV8_mr, 2: A.MOV16_mr, 4: A.MOV32_mr, 8: A.MOV_mr}.get(m.size)
         if store is None:
             raise CodegenError(f"bad memop size {m.size}")
-        store(g, RCX)
+        r = self.reg_of(v)
+        if r is None or (m.size == 8 and v.type is not I64):
+            self.load(RCX, v)
+            r = RCX
+        store(g, r)
 
     def gen_cmpxchg(self, m, d, addr, cmp, new) -> None:
         A = self.a
