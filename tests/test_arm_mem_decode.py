@@ -53,7 +53,7 @@ CASES = [
     ("bx lr", False, "BX", dict(rm=14)),
     ("svc #0", False, "SVC", {}),
     ("bkpt #1", False, "BKPT", {}),
-    ("mrc p15, #0, r0, c13, c0, #3", False, "MCR", dict(l=1, crn=13, opc2=3, rt=0)),
+    ("mrc p15, #0, r0, c13, c0, #3", False, "MRC", dict(l=1, crn=13, opc2=3, rt=0)),
     ("mrs r0, apsr", False, "MRS", dict(rd=0, r=0)),
     ("msr apsr_nzcvq, r1", False, "MSR_reg", dict(mask=8, rn=1)),
     ("dmb ish", False, "DMB", {}),

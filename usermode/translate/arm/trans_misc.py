@@ -30,7 +30,8 @@ def _x(**kw):
     return dict(kw)
 
 
-_MCR = [("MCR", "cond:4 1110 opc1:3 l:1 crn:4 rt:4 cp:4 opc2:3 1 crm:4")]
+_MCR = [("MCR", "cond:4 1110 opc1:3 0 crn:4 rt:4 cp:4 opc2:3 1 crm:4", _x(extra={"l": 0})),
+        ("MRC", "cond:4 1110 opc1:3 1 crn:4 rt:4 cp:4 opc2:3 1 crm:4", _x(extra={"l": 1}))]
 
 _A32 = _MCR + [
     ("SVC",     "cond:4 1111 imm:24"),
@@ -169,6 +170,9 @@ def trans_MCR(ctx, f) -> bool:
     if not f["l"] and crn == 7 and (crm, opc2) in _CP15_BARRIERS:
         return gen_barrier(ctx)
     return False
+
+
+trans_MRC = trans_MCR
 
 
 def gen_read_apsr(ctx):
