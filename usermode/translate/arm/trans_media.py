@@ -6,7 +6,7 @@ UXTAH SXTAB16 UXTAB16 (Rm rotated by 0/8/16/24).  The parallel add/subtract
 family (SADD16 ... UHSUB8) is in trans_parallel.py; USAD8 in trans_mul.py.
 
 Fields: rd rn rm; rot (extend rotation, in bytes); lsb/msb/widthm1 (bit
-fields); satimm/sh/shimm (saturate: bit position, shift type LSL/ASR and
+fields); rmx (T32's second copy of Rm); satimm/sh/shimm (saturate: bit position, shift type LSL/ASR and
 amount); tb (PKH: 0 = PKHBT, 1 = PKHTB).  The Q flag is set by the
 saturating instructions when they saturate.
 
@@ -90,12 +90,12 @@ T32 = [P(name, spec) for name, spec in [
     ("QDADD",   "11111010 1000 rn:4 1111 rd:4 1001 rm:4"),
     ("QSUB",    "11111010 1000 rn:4 1111 rd:4 1010 rm:4"),
     ("QDSUB",   "11111010 1000 rn:4 1111 rd:4 1011 rm:4"),
-    ("REV",     "11111010 1001 .... 1111 rd:4 1000 rm:4"),
-    ("REV16",   "11111010 1001 .... 1111 rd:4 1001 rm:4"),
-    ("RBIT",    "11111010 1001 .... 1111 rd:4 1010 rm:4"),
-    ("REVSH",   "11111010 1001 .... 1111 rd:4 1011 rm:4"),
+    ("REV",     "11111010 1001 rmx:4 1111 rd:4 1000 rm:4"),
+    ("REV16",   "11111010 1001 rmx:4 1111 rd:4 1001 rm:4"),
+    ("RBIT",    "11111010 1001 rmx:4 1111 rd:4 1010 rm:4"),
+    ("REVSH",   "11111010 1001 rmx:4 1111 rd:4 1011 rm:4"),
     ("SEL",     "11111010 1010 rn:4 1111 rd:4 1000 rm:4"),
-    ("CLZ",     "11111010 1011 .... 1111 rd:4 1000 rm:4"),
+    ("CLZ",     "11111010 1011 rmx:4 1111 rd:4 1000 rm:4"),
 ]]
 
 # ---- T16 ---------------------------------------------------------------------------------
@@ -119,8 +119,9 @@ def _r(ctx, f, k):
 
 
 def _unary(ctx, f, fn) -> bool:
-    """Rd = fn(Rm) for the bit/byte-order instructions."""
-    if not _ok(f):
+    """Rd = fn(Rm) for the bit/byte-order instructions (T32 encodes Rm twice:
+    copies that differ are UNPREDICTABLE, rejected)."""
+    if not _ok(f) or f.get("rmx", f["rm"]) != f["rm"]:
         return False
     t = ctx.tmp()
     fn(ctx, t, _r(ctx, f, "rm"))
