@@ -38,7 +38,7 @@ class GuestProcess:
     def __init__(self, arch: str, exe_path: str, argv: List[str], envp: List[str],
                  options: Optional[Options] = None):
         from .memory import GuestMemory
-        from .translate.arm.cpu import LAYOUT
+        from .translate.arm.cpu import LAYOUT, reset_state
         self.arch = arch
         self.exe_path = exe_path          # host path of the guest program (/proc/self/exe)
         self.argv = argv
@@ -47,6 +47,7 @@ class GuestProcess:
         self.mem = GuestMemory()
         self.layout = LAYOUT
         self.cpu = LAYOUT.new_state()
+        reset_state(self.cpu)
         self.log: TextIO = sys.stderr      # where -d output goes
         self.engine = None                 # usermode.translate.engine.Engine, set by the runner
         self.tid = 0                       # host tid, filled in by the runner

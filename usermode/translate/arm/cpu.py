@@ -46,6 +46,11 @@ TBFLAG_THUMB = 1
 TBFLAG_IT_SHIFT = 8
 
 
+def reset_state(st) -> None:
+    """Architectural reset values that are not zero."""
+    st.set("excl_addr", (1 << 64) - 1)      # exclusive monitor open
+
+
 def cpsr_read(st) -> int:
     """Assemble CPSR (user-visible bits) from a StateView."""
     nf, zf, cf, vf = st.get("NF"), st.get("ZF"), st.get("CF"), st.get("VF")

@@ -419,7 +419,7 @@ def _translate_one(ctx: DisasContext) -> None:
         else:
             ctx.itstate = _it_advance(ctx.itstate)
     if ctx.cond_label is not None:
-        if ctx.is_jmp == DISAS_NEXT:
+        if ctx.is_jmp in (DISAS_NEXT, DISAS_UPDATE):
             b.set_label(ctx.cond_label)
         else:
             # condition failed: continue at the next instruction
@@ -460,7 +460,7 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
         insns.append((ctx.pc, ctx.insn, ctx.insn_len))
         _translate_one(ctx)
         n += 1
-        if ctx.is_jmp != DISAS_NEXT:
+        if ctx.is_jmp not in (DISAS_NEXT, DISAS_UPDATE):
             break
         ctx.pc = ctx.next_pc
         if n >= max_insns or (ctx.pc & (PAGE - 1)) == 0 or ctx.is_jmp == DISAS_UPDATE:
