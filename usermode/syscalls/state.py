@@ -27,6 +27,9 @@ class SyscallState:
     altstack: Optional[tuple] = None          # (ss_sp, ss_flags, ss_size) or None
     clear_child_tid: int = 0                  # set_tid_address
     robust_list: tuple = (0, 0)               # (head, len)
+    # file mappings made by mmap2, for /proc/self/maps: start -> (end, path, offset, dev, ino)
+    file_maps: Dict[int, tuple] = field(default_factory=dict)
+    exe_abs: Optional[str] = None             # the guest program's absolute real path
 
 
 _states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -37,3 +40,32 @@ def state_of(proc) -> SyscallState:
     if st is None:
         st = _states[proc] = SyscallState()
     return st
+
+
+def exe_realpath(proc) -> str:
+    """Absolute real path of the guest program, taken before the guest's first
+    chdir (proc.exe_path may be relative to the starting directory)."""
+    st = state_of(proc)
+    if st.exe_abs is None:
+        import os
+        st.exe_abs = os.path.realpath(proc.exe_path)
+    return st.exe_abs
+
+
+def note_file_map(proc, start: int, end: int, info: tuple) -> None:
+    """Record [start, end) as a mapping of a file (info: path, offset, dev, ino)."""
+    forget_maps(proc, start, end)
+    state_of(proc).file_maps[start] = (end,) + info
+
+
+def forget_maps(proc, start: int, end: int) -> None:
+    """Drop (or trim) file-mapping records overlapping [start, end)."""
+    maps = state_of(proc).file_maps
+    for s0, (e0, path, off, dev, ino) in list(maps.items()):
+        if e0 <= start or s0 >= end:
+            continue
+        del maps[s0]
+        if s0 < start:
+            maps[s0] = (start, path, off, dev, ino)
+        if e0 > end:
+            maps[end] = (e0, path, off + (end - s0), dev, ino)

@@ -352,13 +352,21 @@ CALL_PRINTERS = {"fcntl": print_fcntl, "ioctl": print_ioctl, "open": print_open,
                  "ftruncate64": print_ftruncate64, "truncate64": print_truncate64}
 
 
+RESULT_PRINTERS: dict = {}
+
+
+class Unclosed(str):
+    """A call printer's text that qemu leaves without the closing ')'."""
+
+
 # ---- whole lines ---------------------------------------------------------------------------
 def format_call(proc, name, spec, args) -> str:
     """The part before ' = ': 'name(args)' (or 'Unknown syscall N' for spec None)."""
     if spec == DEFAULT:
         return f"{name}(" + ",".join(str(s32(a)) for a in args[:6]) + ")"
     if isinstance(spec, str):
-        return f"{name}(" + CALL_PRINTERS[spec](proc, args) + ")"
+        body = CALL_PRINTERS[spec](proc, args)
+        return f"{name}(" + body + ("" if isinstance(body, Unclosed) else ")")
     parts = [ARG_KINDS[k](proc, args[i]) for i, k in enumerate(spec)]
     return f"{name}(" + ",".join(parts) + ")"
 
@@ -379,6 +387,8 @@ def format_result(proc, kind, ret, args) -> str:
     if err is not None:
         return err
     r = s32(ret)
+    if kind in RESULT_PRINTERS:
+        return RESULT_PRINTERS[kind](proc, ret, args)
     if kind == "addr":
         return f" = 0x{ret & 0xFFFFFFFF:08x}"
     if kind == "timespec":
@@ -413,3 +423,12 @@ def emit(text: str) -> None:
 
 def line_prefix() -> str:
     return f"{os.getpid()} "
+
+
+def _register_more():
+    from . import strace_more
+    CALL_PRINTERS.update(strace_more.CALL_PRINTERS)
+    RESULT_PRINTERS.update(strace_more.RESULT_PRINTERS)
+
+
+_register_more()

@@ -66,6 +66,19 @@ FLOCK64_FIELDS = [("l_type", "h"), ("l_whence", "h"), ("__pad", "4x"), ("l_start
 STACK32_FIELDS = [("ss_sp", "I"), ("ss_flags", "i"), ("ss_size", "I")]
 SIGACTION32_FIELDS = [("sa_handler", "I"), ("sa_flags", "I"), ("sa_restorer", "I"),
                       ("sa_mask", "Q")]
+ITIMERSPEC32_FIELDS = [("it_interval", "2i"), ("it_value", "2i")]     # 2 x timespec32
+ITIMERVAL32_FIELDS = [("it_interval", "2i"), ("it_value", "2i")]      # 2 x timeval32
+EPOLL_EVENT32_FIELDS = [("events", "I"), ("__pad", "4x"), ("data", "Q")]   # 8-aligned u64
+MSGHDR32_FIELDS = [("msg_name", "I"), ("msg_namelen", "I"), ("msg_iov", "I"),
+                   ("msg_iovlen", "I"), ("msg_control", "I"), ("msg_controllen", "I"),
+                   ("msg_flags", "i")]
+MMSGHDR32_FIELDS = MSGHDR32_FIELDS + [("msg_len", "I")]
+CMSGHDR32_FIELDS = [("cmsg_len", "I"), ("cmsg_level", "i"), ("cmsg_type", "i")]
+SIGEVENT32_FIELDS = [("sigev_value", "I"), ("sigev_signo", "i"), ("sigev_notify", "i"),
+                     ("sigev_tid", "i"), ("_pad", "48x")]
+SIGINFO32_CHLD_FIELDS = [("si_signo", "i"), ("si_errno", "i"), ("si_code", "i"),
+                         ("si_pid", "i"), ("si_uid", "I"), ("si_status", "i"),
+                         ("si_utime", "i"), ("si_stime", "i"), ("_pad", "96x")]
 
 # ---- declarations: x86-64 host structures (kernel layouts) ---------------------------
 HOST_STAT_FIELDS = [
@@ -92,6 +105,20 @@ HOST_SYSINFO_FIELDS = [
 HOST_TMS_FIELDS = [("tms_utime", "q"), ("tms_stime", "q"), ("tms_cutime", "q"),
                    ("tms_cstime", "q")]
 HOST_RUSAGE_FIELDS = [("ru_utime", "2q"), ("ru_stime", "2q")] + [(n, "q") for n in RUSAGE_LONGS]
+HOST_ITIMERSPEC_FIELDS = [("it_interval", "2q"), ("it_value", "2q")]
+HOST_ITIMERVAL_FIELDS = [("it_interval", "2q"), ("it_value", "2q")]
+HOST_EPOLL_EVENT_FIELDS = [("events", "I"), ("data", "Q")]          # packed on x86-64
+HOST_MSGHDR_FIELDS = [("msg_name", "Q"), ("msg_namelen", "I"), ("__pad", "4x"),
+                      ("msg_iov", "Q"), ("msg_iovlen", "Q"), ("msg_control", "Q"),
+                      ("msg_controllen", "Q"), ("msg_flags", "i"), ("__pad2", "4x")]
+HOST_MMSGHDR_FIELDS = HOST_MSGHDR_FIELDS + [("msg_len", "I"), ("__pad3", "4x")]
+HOST_CMSGHDR_FIELDS = [("cmsg_len", "Q"), ("cmsg_level", "i"), ("cmsg_type", "i")]
+HOST_SIGEVENT_FIELDS = [("sigev_value", "Q"), ("sigev_signo", "i"), ("sigev_notify", "i"),
+                        ("sigev_tid", "i"), ("_pad", "44x")]
+HOST_SIGINFO_CHLD_FIELDS = [("si_signo", "i"), ("si_errno", "i"), ("si_code", "i"),
+                            ("__pad", "4x"), ("si_pid", "i"), ("si_uid", "I"),
+                            ("si_status", "i"), ("__pad2", "4x"), ("si_utime", "q"),
+                            ("si_stime", "q"), ("_pad", "80x")]
 
 _COUNT = re.compile(r"^(\d*)([a-zA-Z?])$")
 
@@ -184,6 +211,14 @@ FLOCK32 = CStruct("flock", FLOCK32_FIELDS)
 FLOCK64 = CStruct("flock64", FLOCK64_FIELDS)
 STACK32 = CStruct("stack_t", STACK32_FIELDS)
 SIGACTION32 = CStruct("sigaction", SIGACTION32_FIELDS)
+ITIMERSPEC32 = CStruct("itimerspec", ITIMERSPEC32_FIELDS)
+ITIMERVAL32 = CStruct("itimerval", ITIMERVAL32_FIELDS)
+EPOLL_EVENT32 = CStruct("epoll_event", EPOLL_EVENT32_FIELDS)
+MSGHDR32 = CStruct("msghdr", MSGHDR32_FIELDS)
+MMSGHDR32 = CStruct("mmsghdr", MMSGHDR32_FIELDS)
+CMSGHDR32 = CStruct("cmsghdr", CMSGHDR32_FIELDS)
+SIGEVENT32 = CStruct("sigevent", SIGEVENT32_FIELDS)
+SIGINFO32_CHLD = CStruct("siginfo_t (SIGCHLD)", SIGINFO32_CHLD_FIELDS)
 
 HOST_STAT = CStruct("host stat", HOST_STAT_FIELDS)
 HOST_STATFS = CStruct("host statfs", HOST_STATFS_FIELDS)
@@ -192,6 +227,14 @@ HOST_IOVEC = CStruct("host iovec", HOST_IOVEC_FIELDS)
 HOST_SYSINFO = CStruct("host sysinfo", HOST_SYSINFO_FIELDS)
 HOST_TMS = CStruct("host tms", HOST_TMS_FIELDS)
 HOST_RUSAGE = CStruct("host rusage", HOST_RUSAGE_FIELDS)
+HOST_ITIMERSPEC = CStruct("host itimerspec", HOST_ITIMERSPEC_FIELDS)
+HOST_ITIMERVAL = CStruct("host itimerval", HOST_ITIMERVAL_FIELDS)
+HOST_EPOLL_EVENT = CStruct("host epoll_event", HOST_EPOLL_EVENT_FIELDS)
+HOST_MSGHDR = CStruct("host msghdr", HOST_MSGHDR_FIELDS)
+HOST_MMSGHDR = CStruct("host mmsghdr", HOST_MMSGHDR_FIELDS)
+HOST_CMSGHDR = CStruct("host cmsghdr", HOST_CMSGHDR_FIELDS)
+HOST_SIGEVENT = CStruct("host sigevent", HOST_SIGEVENT_FIELDS)
+HOST_SIGINFO_CHLD = CStruct("host siginfo_t (SIGCHLD)", HOST_SIGINFO_CHLD_FIELDS)
 HOST_TIMESPEC = TIMESPEC64
 HOST_RLIMIT = RLIMIT64
 HOST_FLOCK = FLOCK64
@@ -285,3 +328,35 @@ def flock_from_guest32(raw: bytes) -> bytes:
 
 def flock_to_guest32(raw: bytes) -> bytes:
     return FLOCK32.pack(**FLOCK64.unpack(raw))
+
+
+def itimer_to_host(st32: "CStruct", host: "CStruct", raw: bytes) -> bytes:
+    """ARM itimerspec/itimerval (four int32) -> the host's (four int64)."""
+    d = st32.unpack(raw)
+    return host.pack(it_interval=d["it_interval"], it_value=d["it_value"])
+
+
+def itimer_to_guest(st32: "CStruct", host: "CStruct", raw: bytes) -> bytes:
+    d = host.unpack(raw)
+    return st32.pack(it_interval=d["it_interval"], it_value=d["it_value"])
+
+
+def epoll_events_to_host(raw: bytes, n: int) -> bytes:
+    """n ARM epoll_events (16 bytes, data 8-aligned) -> x86-64's packed 12 bytes."""
+    return b"".join(HOST_EPOLL_EVENT.pack(**EPOLL_EVENT32.unpack(raw[i * 16:i * 16 + 16]))
+                    for i in range(n))
+
+
+def epoll_events_to_guest(raw: bytes, n: int) -> bytes:
+    return b"".join(EPOLL_EVENT32.pack(**HOST_EPOLL_EVENT.unpack(raw[i * 12:i * 12 + 12]))
+                    for i in range(n))
+
+
+def sigevent_to_host(raw: bytes) -> bytes:
+    d = SIGEVENT32.unpack(raw)
+    return HOST_SIGEVENT.pack(**d)
+
+
+def siginfo_chld_to_guest(raw: bytes) -> bytes:
+    """x86-64 siginfo_t of a child-state change (waitid) -> ARM siginfo_t."""
+    return SIGINFO32_CHLD.pack(**HOST_SIGINFO_CHLD.unpack(raw))

@@ -15,6 +15,8 @@ import errno
 import os
 
 from .hostsys import (H, HostBuf, cstr, guest_path_arg, hbuf, hsys, read_path, s32)
+from .state import exe_realpath
+from .sys_procfs import is_self_exe
 from .structs import (HOST_STAT, HOST_STATFS, STATFS64, stat_to_guest, statfs_to_guest)
 
 AT_FDCWD = -100
@@ -35,7 +37,7 @@ def sys_fstat64(proc, fd, buf, *_):
 
 
 def _fstatat(proc, dirfd, path, buf, flags):
-    hp = guest_path_arg(proc, path)
+    hp = _stat_path(proc, path)
     tmp = HostBuf(HOST_STAT.size)
     return _stat_out(proc, hsys(H["newfstatat"], dirfd, hp.addr, tmp.addr, flags), tmp, buf)
 
@@ -52,8 +54,16 @@ def sys_fstatat64(proc, dirfd, path, buf, flags, *_):
     return _fstatat(proc, s32(dirfd), path, buf, flags)
 
 
+def _stat_path(proc, path):
+    """A path argument for the stat family: /proc/self/exe is the guest program."""
+    p = read_path(proc, path)
+    if is_self_exe(p):
+        return cstr(os.fsencode(exe_realpath(proc)))
+    return guest_path_arg(proc, path)
+
+
 def sys_statx(proc, dirfd, path, flags, mask, buf, *_):
-    hp = guest_path_arg(proc, path)
+    hp = _stat_path(proc, path)
     return hsys(H["statx"], s32(dirfd), hp.addr, flags, mask, hbuf(proc, buf, 256))
 
 
@@ -100,10 +110,12 @@ def sys_getcwd(proc, buf, size, *_):
 
 
 def sys_chdir(proc, path, *_):
+    exe_realpath(proc)                  # resolve a relative program path first
     return hsys(H["chdir"], guest_path_arg(proc, path).addr)
 
 
 def sys_fchdir(proc, fd, *_):
+    exe_realpath(proc)
     return hsys(H["fchdir"], s32(fd))
 
 
@@ -166,17 +178,13 @@ def sys_fchmodat(proc, dirfd, path, mode, *_):
 
 
 # ---- readlink ------------------------------------------------------------------------------
-def _is_proc_self_exe(path: bytes) -> bool:
-    return path in (b"/proc/self/exe", b"/proc/%d/exe" % os.getpid())
-
-
 def _readlink(proc, dirfd, path, buf, size):
     size = s32(size)
     if size <= 0:
         return -errno.EINVAL
     p = read_path(proc, path)
-    if _is_proc_self_exe(p):
-        target = os.fsencode(os.path.realpath(proc.exe_path))[:size]
+    if is_self_exe(p):
+        target = os.fsencode(exe_realpath(proc))[:size]
         proc.mem.write(buf, target)
         return len(target)
     hp = guest_path_arg(proc, path)

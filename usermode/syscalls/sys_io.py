@@ -19,6 +19,8 @@ from .hostsys import (H, HostBuf, SysError, cstr, guest_path_arg, hbuf, hbuf_che
 from .structs import FLOCK32, FLOCK64, IOVEC32, HOST_IOVEC, flock_from_guest32, flock_to_guest32
 from .xlat import FCNTL_CMDS, IOCTL_CMDS, OPEN_FLAGS, PIPE2_FLAGS
 from .strace_tables import IOCTLS
+from .sys_dirent import COOKIES
+from .sys_procfs import proc_file
 
 AT_FDCWD = -100
 IOV_MAX = 1024
@@ -83,35 +85,10 @@ def sys_writev(proc, fd, iov, cnt, *_):
 
 
 # ---- open / close --------------------------------------------------------------------
-def _proc_self_file(proc, path: bytes, hflags: int):
-    """qemu-style /proc/self files: "exe" is the guest program, "cmdline" the
-    guest argv.  Returns an fd (or -errno), or None to open the path normally."""
-    pid = str(os.getpid()).encode()
-    for prefix in (b"/proc/self/", b"/proc/" + pid + b"/"):
-        if path.startswith(prefix):
-            what = path[len(prefix):]
-            break
-    else:
-        return None
-    if what == b"exe":
-        hp = cstr(os.fsencode(os.path.realpath(proc.exe_path)))
-        return hsys(H["open"], hp.addr, hflags & (O_CLOEXEC_HOST | 3), 0)
-    if what == b"cmdline":
-        data = b"".join(os.fsencode(a) + b"\0" for a in proc.argv)
-        fd = os.memfd_create("cmdline", os.MFD_CLOEXEC if hflags & O_CLOEXEC_HOST else 0)
-        os.write(fd, data)
-        os.lseek(fd, 0, 0)
-        return fd
-    return None
-
-
-O_CLOEXEC_HOST = 0o2000000
-
-
 def do_openat(proc, dirfd, path_addr, flags, mode):
     path = read_path(proc, path_addr)
     hflags = OPEN_FLAGS.to_host(flags)
-    fake = _proc_self_file(proc, path, hflags)
+    fake = proc_file(proc, path, hflags)
     if fake is not None:
         return fake
     hp = guest_path_arg(proc, path_addr)
@@ -130,8 +107,19 @@ def sys_close(proc, fd, *_):
     return hsys(H["close"], s32(fd))
 
 
+SEEK_SET = 0
+
+
+def _seek(fd, off, whence):
+    """Host lseek with the directory cookie translation of sys_dirent."""
+    if whence == SEEK_SET:
+        off = COOKIES.to_host(fd, off)
+    r = hsys(H["lseek"], fd, off, whence)
+    return r if r < 0 else COOKIES.result_to_guest(fd, r)
+
+
 def sys_lseek(proc, fd, off, whence, *_):
-    r = hsys(H["lseek"], s32(fd), s32(off), whence)
+    r = _seek(s32(fd), s32(off), whence)
     if r > 0x7FFFFFFF:
         return -errno.EOVERFLOW
     return r
@@ -139,15 +127,11 @@ def sys_lseek(proc, fd, off, whence, *_):
 
 def sys_llseek(proc, fd, hi, lo, result, whence, *_):
     off = s64pair(lo, hi)
-    r = hsys(H["lseek"], s32(fd), off, whence)
+    r = _seek(s32(fd), off, whence)
     if r < 0:
         return r
     proc.mem.write(result, r.to_bytes(8, "little"))
     return 0
-
-
-def sys_getdents64(proc, fd, dirp, count, *_):
-    return hsys(H["getdents64"], s32(fd), hbuf(proc, dirp, count), count)
 
 
 def sys_fsync(proc, fd, *_):
@@ -247,3 +231,28 @@ def sys_ioctl(proc, fd, req, arg, *_):
 
 
 assert set(IOCTL_CMDS) == set(IOCTLS), "ioctl handler and strace tables disagree"
+
+
+# ---- positional vectored I/O: ARM passes the offset as (pos_l, pos_h) in r3, r4 ----------
+def sys_preadv(proc, fd, iov, cnt, lo, hi, *_):
+    hv, n = host_iovec(proc, iov, cnt, outbuf)
+    return hsys(H["preadv"], s32(fd), hv.addr, n, s64pair(lo, hi), 0)
+
+
+def sys_pwritev(proc, fd, iov, cnt, lo, hi, *_):
+    hv, n = host_iovec(proc, iov, cnt, inbuf)
+    return hsys(H["pwritev"], s32(fd), hv.addr, n, s64pair(lo, hi), 0)
+
+
+def sys_preadv2(proc, fd, iov, cnt, lo, hi, flags):
+    hv, n = host_iovec(proc, iov, cnt, outbuf)
+    return hsys(H["preadv2"], s32(fd), hv.addr, n, s64pair(lo, hi), 0, flags)
+
+
+def sys_pwritev2(proc, fd, iov, cnt, lo, hi, flags):
+    hv, n = host_iovec(proc, iov, cnt, inbuf)
+    return hsys(H["pwritev2"], s32(fd), hv.addr, n, s64pair(lo, hi), 0, flags)
+
+
+def sys_flock(proc, fd, op, *_):
+    return hsys(H["flock"], s32(fd), s32(op))

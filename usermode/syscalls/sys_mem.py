@@ -8,6 +8,11 @@ mremap grows in place when the pages after the mapping are free, otherwise
 (MREMAP_MAYMOVE) moves it with the host's mremap, so file-backed and shared
 mappings keep their meaning; the vacated range becomes reserved PROT_NONE again.
 
+msync, mlock/munlock, mincore act on the host pages behind the guest range
+after checking it is mapped (-ENOMEM otherwise, as the kernel); mlockall and
+munlockall are accepted without locking anything: locking every current
+host mapping would pin the translator's 4 GiB reservation and code buffer.
+
 Usage::
 
     from usermode.syscalls.sys_mem import sys_mmap2
@@ -16,10 +21,12 @@ Usage::
 from __future__ import annotations
 
 import errno
+import os
 
 from ..memory import (MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE,
                       PAGE_MASK, PAGE_SIZE, PAGE_VALID, PROT_EXEC, PROT_NONE, page_align)
-from .hostsys import H, hsys, s32
+from .hostsys import H, HostBuf, hsys, s32
+from .state import forget_maps, note_file_map, state_of
 from .xlat import MMAP_FLAGS, PROT_FLAGS
 
 MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP = 1, 2, 4
@@ -54,15 +61,31 @@ def sys_mmap2(proc, addr, length, prot, flags, fd, pgoff):
     else:
         fd, offset = s32(fd), pgoff * PAGE_SIZE
     r = proc.mem.mmap(addr, length, prot & 7, hflags, fd, offset)
-    if r >= 0 and flags & MAP_FIXED:
-        proc.invalidate_code(r, r + page_align(length))
+    if r >= 0:
+        if flags & MAP_FIXED:
+            proc.invalidate_code(r, r + page_align(length))
+        if flags & MAP_ANONYMOUS:
+            forget_maps(proc, r, r + page_align(length))
+        else:
+            note_file_map(proc, r, r + page_align(length), _file_info(fd, offset))
     return r
+
+
+def _file_info(fd, offset):
+    """(path, offset, dev, ino) of a mapped file, for /proc/self/maps."""
+    try:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        st = os.fstat(fd)
+        return (path, offset, st.st_dev, st.st_ino)
+    except OSError:
+        return ("", offset, 0, 0)
 
 
 def sys_munmap(proc, addr, length, *_):
     r = proc.mem.munmap(addr, length)
     if r == 0:
         proc.invalidate_code(addr, addr + page_align(length))
+        forget_maps(proc, addr, addr + page_align(length))
     return r
 
 
@@ -121,6 +144,11 @@ def _move(proc, old, old_size, new_size, dest):
         _reserve(mem, dest, new_size)
         return r
     mem.munmap(old, old_size)            # re-reserve the vacated range, clear its pages
+    info = state_of(proc).file_maps.get(old)
+    forget_maps(proc, old, old + old_size)
+    forget_maps(proc, dest, dest + new_size)
+    if info is not None:
+        note_file_map(proc, dest, dest + new_size, info[1:])
     mem.pages[dest // PAGE_SIZE:(dest + new_size) // PAGE_SIZE] = pages
     proc.invalidate_code(old, old + old_size)
     return dest
@@ -169,3 +197,74 @@ def sys_mremap(proc, old, old_size, new_size, flags, new_addr, *_):
         if dest < 0:
             return -errno.ENOMEM
         return _move(proc, old, old_size, new_size, dest)
+
+
+MS_ASYNC, MS_INVALIDATE, MS_SYNC = 1, 2, 4
+MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT = 1, 2, 4
+MLOCK_ONFAULT = 1
+
+
+def _mapped_range(mem, addr, length):
+    """Page-aligned (addr, length) of a mapped guest range, or -errno."""
+    if addr & ~PAGE_MASK:
+        return -errno.EINVAL
+    length = page_align(length)
+    if addr + length > mem.size or length and not mem.is_mapped(addr, length):
+        return -errno.ENOMEM
+    return length
+
+
+def sys_msync(proc, addr, length, flags, *_):
+    if flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) or \
+            flags & MS_ASYNC and flags & MS_SYNC:
+        return -errno.EINVAL
+    n = _mapped_range(proc.mem, addr, length)
+    if n <= 0:
+        return n
+    return hsys(H["msync"], proc.mem.g2h(addr), n, flags)
+
+
+def _lock(proc, call, addr, length, *extra):
+    start = addr & PAGE_MASK
+    n = _mapped_range(proc.mem, start, length + (addr - start))
+    if n <= 0:
+        return n
+    return hsys(H[call], proc.mem.g2h(start), n, *extra)
+
+
+def sys_mlock(proc, addr, length, *_):
+    return _lock(proc, "mlock", addr, length)
+
+
+def sys_munlock(proc, addr, length, *_):
+    return _lock(proc, "munlock", addr, length)
+
+
+def sys_mlock2(proc, addr, length, flags, *_):
+    if flags & ~MLOCK_ONFAULT:
+        return -errno.EINVAL
+    return _lock(proc, "mlock2", addr, length, flags)
+
+
+def sys_mlockall(proc, flags, *_):
+    if not flags or flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) or \
+            flags == MCL_ONFAULT:
+        return -errno.EINVAL
+    return 0
+
+
+def sys_munlockall(proc, *_):
+    return 0
+
+
+def sys_mincore(proc, addr, length, vec, *_):
+    mem = proc.mem
+    n = _mapped_range(mem, addr, length)
+    if n < 0:
+        return n
+    pages = n // PAGE_SIZE
+    tmp = HostBuf(max(pages, 1))
+    r = hsys(H["mincore"], mem.g2h(addr), n, tmp.addr)
+    if r >= 0 and pages:
+        mem.write(vec, tmp.bytes(pages))
+    return r

@@ -31,8 +31,17 @@ ROBUST_LIST_HEAD_SIZE = 12        # struct robust_list_head on 32-bit ARM
 PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE = 1, 2, 3, 4
 PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP = 15, 16, 21
 PR_CAPBSET_READ, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS = 23, 38, 39
+PR_GET_KEEPCAPS, PR_SET_KEEPCAPS, PR_SET_SECCOMP = 7, 8, 22
+PR_SET_TIMERSLACK, PR_GET_TIMERSLACK = 29, 30
+PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 36, 37
+PR_SET_THP_DISABLE, PR_GET_THP_DISABLE = 41, 42
+# options whose arguments are plain integers, passed to the host as they are
 PRCTL_INT_OPTIONS = {PR_SET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE, PR_GET_SECCOMP,
-                     PR_CAPBSET_READ, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS}
+                     PR_CAPBSET_READ, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS,
+                     PR_GET_KEEPCAPS, PR_SET_KEEPCAPS, PR_SET_TIMERSLACK, PR_GET_TIMERSLACK,
+                     PR_SET_CHILD_SUBREAPER, PR_SET_THP_DISABLE, PR_GET_THP_DISABLE}
+# options that write one int through the pointer in arg2
+PRCTL_INT_OUT_OPTIONS = {PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER}
 
 FUTEX_CMD_MASK = 0x7F & ~0x80
 FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2 = 0, 9, 6, 11, 13
@@ -248,7 +257,7 @@ def sys_prctl(proc, option, a2, a3, a4, a5, *_):
         if r >= 0:
             proc.mem.write(a2, tmp.bytes())
         return r
-    if option == PR_GET_PDEATHSIG:
+    if option in PRCTL_INT_OUT_OPTIONS:
         tmp = HostBuf(4)
         r = hsys(H["prctl"], option, tmp.addr)
         if r >= 0:
