@@ -23,12 +23,13 @@ def _cdef_text() -> str:
 
 
 ffibuilder = FFI()
-ffibuilder.cdef(_cdef_text())
+ffibuilder.cdef(_cdef_text() + _read("fp_helpers.h"))            # + floating point
 ffibuilder.set_source(
     "usermode.translate._runtime",
-    _read("runtime.c").replace('#include "runtime.h"', _read("runtime.h")),
+    _read("runtime.c").replace('#include "runtime.h"', _read("runtime.h"))
+    + _read("fp_helpers.c"),                                          # floating point
     extra_compile_args=["-O2", "-std=gnu11", "-Wall"],
-    libraries=["pthread"],
+    libraries=["pthread", "m"],
 )
 
 if __name__ == "__main__":
