@@ -69,6 +69,34 @@ goto_ptr           jump to the guest pc held in env.pc (indirect branch); looks 
 exit_tb v          store nothing, return `v` (an EXIT_* code) to the dispatcher
                    (env.pc and any other state must already be written)
 
+Floating point (IEEE 754; see docs/FLOATING_POINT.md) -------------------------
+Values are bit patterns: binary32 in I32 values, binary64 in I64 values (the
+type of d, or of a, gives the format).  ``m`` is an `FPMode`, the guest's own
+rules: the back end computes the IEEE result natively and calls the guest's
+exact slow path ``m.slow`` instead whenever the guest may differ from the host
+(a NaN result, a result of magnitude == the smallest normal -- tininess before
+rounding --, a conversion out of range, or m.guard & m.guard_mask != 0).
+Exception flags accumulate in the FP status (fpflags_get).
+fpenv g            make the guest FP environment current; every guest instruction
+                   using fp ops starts with it (cheap after the first).  g is an I32
+                   Global where the back end keeps its control/status image while the
+                   guest is not running (0 = round to nearest even, no flags)
+fadd/fsub/fmul/fdiv d,a,b,m
+fmuladd d,a,b,c,m  d = a*b + c, rounded once
+fsqrt d,a,m
+fminnum/fmaxnum d,a,b,m   IEEE 754-2008 minNum/maxNum (a quiet NaN loses; -0 < +0)
+fcmp d,a,b,m,sig   d:I32 = FCMP_EQ/LT/GT/UN; invalid on a signalling NaN (any NaN if sig)
+fcvt d,a,m         binary32 <-> binary64 (d and a differ in type)
+ftoi d,a,m,cv      d = a * 2**cv.fbits rounded (cv.rmode) to a cv.ibits-bit integer,
+                   saturated (the value for a NaN is the guest's: m.slow)
+itof d,a,m,cv      d = integer a (cv.signed) * 2**-cv.fbits, rounded by the dynamic mode
+fround d,a,m,r,x   round to an integral value by mode r; x: raise inexact
+ftoh d,a,m         d:I32 = a as binary16 (dynamic rounding); htof d,a,m: the reverse
+fpflags_get d      d:I32 = accumulated exception flags (FPF_* bits)
+fpflags_set a      replace them
+fpround_set a      set the dynamic rounding mode (FPR_NEAREST_EVEN, FPR_UP, ...)
+------------------------------------------------------------------ end of fp ops
+
 Guest addresses are I32 for 32-bit guests (I64 for 64-bit guests): they are
 offsets from the guest base, so no guest access can leave the reserved region.
 """
@@ -347,3 +375,130 @@ class IRBuilder:
     def dump(self) -> str:
         return "\n".join(("" if op.name in ("insn_start", "label") else "  ") + repr(op)
                          for op in self.ops)
+
+
+# ============================================================ floating point
+# (the fp ops of the table above; numbering shared with the C slow paths in
+# usermode/translate/runtime/fp_helpers.c)
+FPR_NEAREST_EVEN, FPR_UP, FPR_DOWN, FPR_ZERO, FPR_NEAREST_AWAY = 0, 1, 2, 3, 4
+FPR_DYNAMIC = 7                      # the mode set by fpround_set
+FCMP_EQ, FCMP_LT, FCMP_GT, FCMP_UN = 0, 1, 2, 3
+FPF_INVALID, FPF_DIVZERO, FPF_OVERFLOW, FPF_UNDERFLOW, FPF_INEXACT = 1, 2, 4, 8, 16
+
+# slow-path opcode: op index | FPOPC_F64 | flag | rmode << 10 | fbits << 13 | ibits code << 20
+FP_OPS = ("fadd", "fsub", "fmul", "fdiv", "fmuladd", "fsqrt", "fminnum", "fmaxnum", "fcmp",
+          "fcvt", "ftoi", "itof", "fround", "ftoh", "htof")
+FPOPC_F64 = 0x100        # the floating-point operand (source for fcvt/ftoi/ftoh) is binary64
+FPOPC_FLAG = 0x200       # fcmp: signalling; ftoi/itof: signed; fround: exact
+FPOPC_IBITS = {32: 0, 64: 1, 16: 2}
+
+
+def fp_opcode(name: str, f64: bool, flag: bool = False, rmode: int = 0, fbits: int = 0,
+              ibits: int = 32) -> int:
+    """The opcode an fp op passes to its guest's slow path (see FPMode)."""
+    return (FP_OPS.index(name) | (FPOPC_F64 if f64 else 0) | (FPOPC_FLAG if flag else 0)
+            | rmode << 10 | fbits << 13 | FPOPC_IBITS[ibits] << 20)
+
+
+@dataclass(frozen=True)
+class FPMode:
+    """A guest's floating-point rules, static for the fp ops that carry it.
+
+    ``slow`` is a Helper computing one op exactly as the guest does (NaN
+    propagation, flush-to-zero, flags...): ``d = slow(env, fp_opcode(...), a, b, c)``
+    (I64 arguments and result; unused ones are 0).  It updates the FP status
+    flags itself.  When ``guard`` is set, every op takes the slow path while
+    ``guard & guard_mask`` != 0 at run time (guest modes the host lacks)."""
+    name: str
+    slow: Any
+    guard: Optional[Global] = None
+    guard_mask: int = 0
+
+    def __repr__(self) -> str:
+        return f"fp:{self.name}"
+
+
+@dataclass(frozen=True)
+class FCvt:
+    """Parameters of ftoi/itof: signedness, rounding (FPR_*), fraction bits and
+    the integer width (16, 32 or 64; for itof the width of the I32/I64 source)."""
+    signed: bool
+    rmode: int = FPR_ZERO
+    fbits: int = 0
+    ibits: int = 32
+
+    def __repr__(self) -> str:
+        return (f"{'s' if self.signed else 'u'}{self.ibits}/r{self.rmode}"
+                + (f"/q{self.fbits}" if self.fbits else ""))
+
+
+def _fp_emitters():
+    """IRBuilder methods of the fp ops (d first, FPMode after the values)."""
+    def binop(name):
+        def f(self, d, a, b, m):
+            self.emit(name, d, self._v(a, d.type), self._v(b, d.type), m)
+            return d
+        return f
+
+    def unop(name):
+        def f(self, d, a, m):
+            self.emit(name, d, self._v(a, d.type), m)
+            return d
+        return f
+
+    def fmuladd(self, d, a, b, c, m):
+        self.emit("fmuladd", d, self._v(a, d.type), self._v(b, d.type), self._v(c, d.type), m)
+        return d
+
+    def fcmp(self, d, a, b, m, sig=False):
+        ty = a.type if isinstance(a, Value) else b.type
+        self.emit("fcmp", d, self._v(a, ty), self._v(b, ty), m, bool(sig))
+        return d
+
+    def fcvt(self, d, a, m):
+        self.emit("fcvt", d, self._v(a, I32 if d.type is I64 else I64), m)
+        return d
+
+    def ftoi(self, d, a, m, cv):
+        self.emit("ftoi", d, a, m, cv)
+        return d
+
+    def itof(self, d, a, m, cv):
+        self.emit("itof", d, self._v(a, I64 if cv.ibits == 64 else I32), m, cv)
+        return d
+
+    def fround(self, d, a, m, rmode, exact=False):
+        self.emit("fround", d, self._v(a, d.type), m, rmode, bool(exact))
+        return d
+
+    def ftoh(self, d, a, m):
+        self.emit("ftoh", d, a, m)
+        return d
+
+    def htof(self, d, a, m):
+        self.emit("htof", d, self._v(a, I32), m)
+        return d
+
+    def fpenv(self, g):
+        self.emit("fpenv", g)
+
+    def fpflags_get(self, d):
+        self.emit("fpflags_get", d)
+        return d
+
+    def fpflags_set(self, a):
+        self.emit("fpflags_set", self._v(a, I32))
+
+    def fpround_set(self, a):
+        self.emit("fpround_set", self._v(a, I32))
+
+    out = {n: binop(n) for n in ("fadd", "fsub", "fmul", "fdiv", "fminnum", "fmaxnum")}
+    out["fsqrt"] = unop("fsqrt")
+    out.update(fmuladd=fmuladd, fcmp=fcmp, fcvt=fcvt, ftoi=ftoi, itof=itof, fround=fround,
+               ftoh=ftoh, htof=htof, fpenv=fpenv, fpflags_get=fpflags_get,
+               fpflags_set=fpflags_set, fpround_set=fpround_set)
+    return out
+
+
+for _name, _fn in _fp_emitters().items():
+    setattr(IRBuilder, _name, _fn)
