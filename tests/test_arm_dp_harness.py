@@ -32,7 +32,7 @@ from typing import Dict, List, Optional
 import pytest
 
 from usermode.translate.arm import translate as T
-from usermode.translate.arm.cpu import LAYOUT, TBFLAG_IT_SHIFT, TBFLAG_THUMB
+from usermode.translate.arm.cpu import LAYOUT, TBFLAG_THUMB
 from usermode.translate.ir import EXIT_EXCEPTION, Const, Global, Label, Temp
 
 HAVE_TOOLS = all(shutil.which(t) for t in ("qemu-arm", "arm-linux-gnueabihf-gcc"))
@@ -210,13 +210,6 @@ def state_apsr(st: Dict[int, int]) -> int:
             | (g("VF") >> 31) << 28 | (g("QF") & 1) << 27 | (g("GE") & 0xF) << 16)
 
 
-def _it_instruction(hw: int):
-    """IT: returns the ITSTATE it sets, or None (harness stand-in until trans_misc has IT)."""
-    if hw & 0xFF00 == 0xBF00 and hw & 0xF:
-        return hw & 0xFF
-    return None
-
-
 def run_interp(code: Dict[int, int], start: int, end: int, thumb: bool,
                st: Dict[int, int], max_blocks: int = 64) -> Dict[int, int]:
     """Run guest code from start until pc == end with IRInterp.  `code` maps
@@ -233,13 +226,6 @@ def run_interp(code: Dict[int, int], start: int, end: int, thumb: bool,
         if pc == end:
             return st
         flags = st[OFF["tb_flags"]]
-        if flags & TBFLAG_THUMB:
-            hw = code[pc] | code[pc + 1] << 8
-            it = _it_instruction(hw)
-            if it is not None and (T.T16.decode(hw) is None):
-                st[OFF["tb_flags"]] = TBFLAG_THUMB | it << TBFLAG_IT_SHIFT
-                pc += 2
-                continue
         blk = T.translate_block(read_code, pc, flags)
         st[OFF["pc"]] = pc
         kind, val = IRInterp(st).run(blk.ir.ops)
