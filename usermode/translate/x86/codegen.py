@@ -304,6 +304,10 @@ DISPATCH: Dict[str, Callable] = {
     "goto_ptr": BlockGen.gen_goto_ptr,
     "exit_tb": BlockGen.gen_exit_tb,
 }
+# floating point (x86/fp.py): its lowerings, and the MXCSR switch in the stub
+from .fp import FP_DISPATCH, gen_fp_epilogue, gen_fp_prologue  # noqa: E402
+DISPATCH.update(FP_DISPATCH)
+FP_FRAME = Mem(RSP, 8 * MAX_TEMP_SLOTS)           # host MXCSR, guest FP slot offset
 
 
 class CodeGen:
@@ -329,10 +333,12 @@ class CodeGen:
         A.SUB_ri(RSP, FRAME_SIZE)
         A.MOV_rr(ENV_REG, RDI)
         A.MOV_rm(GUEST_BASE_REG, Mem(RDI, ENV_GUEST_BASE_OFFSET))
+        gen_fp_prologue(A, FP_FRAME)
         A.JMP_r(RSI)
         ret0 = A.pos
         A.XOR32_rr(RAX, RAX)
         epilogue = A.pos
+        gen_fp_epilogue(A, FP_FRAME)
         A.ADD_ri(RSP, FRAME_SIZE)
         for r in reversed(SAVED_REGS):
             A.POP_r(r)
