@@ -106,11 +106,16 @@ def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
     last: Dict[int, int] = {}
     calls: List[int] = []
     for i, op in enumerate(ops):
+        args = op.args
         if op.name == "call":
             calls.append(i)
-        for t in temp_values(op):
-            first.setdefault(t.index, i)
-            last[t.index] = i
+            args = (args[1],) + tuple(args[2])
+        for x in args:
+            if x.__class__ is Temp:
+                t = x.index
+                if t not in first:
+                    first[t] = i
+                last[t] = i
     starts: Dict[int, List[int]] = {}
     ends: Dict[int, List[int]] = {}
     for t, i in first.items():
@@ -122,7 +127,7 @@ def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
     free_slots: List[int] = []
     nslots = 0
     loc: Dict[int, Loc] = {}
-    for i in range(len(ops)):
+    for i in sorted(starts.keys() | ends.keys()):
         for t in starts.get(i, ()):
             k = bisect.bisect_left(calls, first[t])
             crosses = k < len(calls) and calls[k] <= last[t]

@@ -195,8 +195,30 @@ def rel32(n: int) -> _Part:
 _PACK = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
 
 
+_BYTE = [bytes([i]) for i in range(256)]
+_STRUCT = {1: struct.Struct("<B"), 2: struct.Struct("<H"), 4: struct.Struct("<I"),
+           8: struct.Struct("<Q")}
+
+
+def _bad_reg(r):
+    raise EncodeError(f"bad register {r!r}")
+
+
+def _bad_imm(v, size):
+    raise EncodeError(f"immediate {v:#x} does not fit {size} bytes")
+
+
+def _bad_cc(c):
+    raise EncodeError(f"bad condition {c!r}")
+
+
 def insn(*parts: _Part) -> Callable[..., bytes]:
-    """Compile a list of parts into an encoder function of the form's arguments."""
+    """Compile a list of parts into an encoder function of the form's arguments.
+
+    The function is generated as Python source specialised to the form (no
+    per-call interpretation of the parts); ``insn(...).method`` is the same
+    encoder as an `Assembler` method that appends to ``self.buf``.
+    """
     pfx, opc, w = b"", b"", 0
     reg_arg = rm_arg = opreg_arg = cc_arg = None
     extd = 0
@@ -228,52 +250,60 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
             raise AssertionError(k)
     nargs = 1 + max([a for a in (reg_arg, rm_arg, opreg_arg, cc_arg) if a is not None]
                     + [a for a, _ in imms] + byte_args + [-1])
-
-    def encode(*args) -> bytes:
-        if len(args) != nargs:
-            raise TypeError(f"expected {nargs} operands, got {len(args)}")
-        rex = w
-        last = opc[-1] if opc else 0
+    args = ", ".join(f"a{i}" for i in range(nargs))
+    ns = {"Mem": Mem, "_modrm_mem": _modrm_mem, "_BYTE": _BYTE, "_bad_reg": _bad_reg,
+          "_bad_imm": _bad_imm, "_bad_cc": _bad_cc, "PFX": pfx, "OPC": opc,
+          "OPC_HEAD": opc[:-1], "OPC_LAST": opc[-1] if opc else 0}
+    body = [f"rex = {0x40 | w if w else 0}"]
+    op_expr = "OPC"
+    if cc_arg is not None or opreg_arg is not None:
+        last = ["OPC_LAST"]
         if cc_arg is not None:
-            c = args[cc_arg]
-            if not 0 <= c < 16:
-                raise EncodeError(f"bad condition {c}")
-            last += c
+            c = f"a{cc_arg}"
+            body.append(f"if {c}.__class__ is not int or not 0 <= {c} < 16: _bad_cc({c})")
+            last.append(c)
         if opreg_arg is not None:
-            r = _check_reg(args[opreg_arg])
-            last += r & 7
-            if r & 8:
-                rex |= _REX_B
-        body = opc[:-1] + bytes([last]) if opc else b""
-        if rm_arg is not None:
-            rf = _check_reg(args[reg_arg]) if reg_arg is not None else extd
-            if rf & 8:
-                rex |= _REX_R
-            x = args[rm_arg]
-            if isinstance(x, Mem):
-                mr, bits = _modrm_mem(rf & 7, x)
-                rex |= bits
-                body += mr
-            else:
-                x = _check_reg(x)
-                if x & 8:
-                    rex |= _REX_B
-                body += bytes([0xC0 | (rf & 7) << 3 | x & 7])
-        for a, (size, lo, hi) in imms:
-            v = args[a]
-            if not lo <= v < hi:
-                raise EncodeError(f"immediate {v:#x} does not fit {size} bytes")
-            body += struct.pack(_PACK[size], v & ((1 << (8 * size)) - 1))
-        force = False
-        for a in byte_args:
-            x = args[a]
-            if not isinstance(x, Mem) and 4 <= x < 8:
-                force = True           # spl, bpl, sil, dil need a REX prefix
-        if rex or force:
-            return pfx + bytes([0x40 | rex]) + body
-        return pfx + body
-
+            r = f"a{opreg_arg}"
+            body.append(f"if {r}.__class__ is not int or not 0 <= {r} < 16: _bad_reg({r})")
+            body.append(f"if {r} & 8: rex |= 0x41")
+            last.append(f"({r} & 7)")
+        op_expr = f"OPC_HEAD + _BYTE[{' + '.join(last)}]"
+    mr_expr = "b''"
+    if rm_arg is not None:
+        if reg_arg is not None:
+            rf = f"a{reg_arg}"
+            body.append(f"if {rf}.__class__ is not int or not 0 <= {rf} < 16: _bad_reg({rf})")
+            body.append(f"if {rf} & 8: rex |= 0x44")
+            rf7 = f"({rf} & 7)"
+        else:
+            rf7 = str(extd)
+        x = f"a{rm_arg}"
+        body += [f"if {x}.__class__ is Mem:",
+                 f"    mr, bits = _modrm_mem({rf7}, {x})",
+                 f"    if bits: rex |= 0x40 | bits",
+                 f"else:",
+                 f"    if {x}.__class__ is not int or not 0 <= {x} < 16: _bad_reg({x})",
+                 f"    if {x} & 8: rex |= 0x41",
+                 f"    mr = _BYTE[0xC0 | {rf7} << 3 | ({x} & 7)]"]
+        mr_expr = "mr"
+    imm_exprs = []
+    for a, (size, lo, hi) in imms:
+        v = f"a{a}"
+        ns[f"pack{size}"] = _STRUCT[size].pack
+        body.append(f"if not {lo} <= {v} < {hi}: _bad_imm({v}, {size})")
+        imm_exprs.append(f"pack{size}({v} & {(1 << (8 * size)) - 1})")
+    for a in byte_args:                        # spl, bpl, sil, dil need a REX prefix
+        v = f"a{a}"
+        body.append(f"if {v}.__class__ is int and 4 <= {v} < 8: rex |= 0x40")
+    tail = " + ".join([op_expr, mr_expr] + imm_exprs)
+    body.append(f"out = (PFX + _BYTE[rex] + {tail}) if rex else (PFX + {tail})")
+    src = "\n    ".join(body)
+    code = (f"def encode({args}):\n    {src}\n    return out\n"
+            f"def method(self{', ' if args else ''}{args}):\n    {src}\n    self.buf += out\n")
+    exec(code, ns)
+    encode = ns["encode"]
     encode.nargs = nargs
+    encode.method = ns["method"]
     return encode
 
 
@@ -607,6 +637,10 @@ class Assembler:
 
 
 def _method(fn: Callable[..., bytes]):
+    m = getattr(fn, "method", None)         # insn() forms come with an appending method
+    if m is not None:
+        return m
+
     def m(self, *args):
         self.buf += fn(*args)
     m.__doc__ = getattr(fn, "__doc__", None)

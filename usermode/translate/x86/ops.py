@@ -45,6 +45,7 @@ POPCNT_M1, POPCNT_M2, POPCNT_M4, POPCNT_H01 = (0x5555555555555555, 0x33333333333
                                                0x0F0F0F0F0F0F0F0F, 0x0101010101010101)
 
 Loc = Union[int, Mem]                     # a register or a memory operand
+_GLOBAL_MEM: Dict[int, Mem] = {}          # [rbp + offset] operands, shared (never mutated)
 Operand = Tuple[str, Union[int, Mem]]     # ('i', imm) | ('m', Mem) | ('r', reg)
 
 
@@ -72,17 +73,21 @@ class OpLowering:
 
     # ---- operand access -------------------------------------------------
     def loc(self, v) -> Loc:
-        if isinstance(v, Temp):
+        cls = v.__class__
+        if cls is Temp:
             return self.temp_loc[v.index]
-        if isinstance(v, Global):
-            return Mem(RBP, v.offset)
+        if cls is Global:
+            m = _GLOBAL_MEM.get(v.offset)
+            if m is None:
+                m = _GLOBAL_MEM[v.offset] = Mem(RBP, v.offset)
+            return m
         raise CodegenError(f"{v!r} is not a storage location")
 
     def reg_of(self, v):
         """v's register if v is a temp held in one, else None."""
-        if isinstance(v, Temp):
+        if v.__class__ is Temp:
             x = self.temp_loc[v.index]
-            if not isinstance(x, Mem):
+            if x.__class__ is int:
                 return x
         return None
 
