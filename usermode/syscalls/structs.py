@@ -360,3 +360,14 @@ def sigevent_to_host(raw: bytes) -> bytes:
 def siginfo_chld_to_guest(raw: bytes) -> bytes:
     """x86-64 siginfo_t of a child-state change (waitid) -> ARM siginfo_t."""
     return SIGINFO32_CHLD.pack(**HOST_SIGINFO_CHLD.unpack(raw))
+
+
+def timespec64_from_guest(raw: bytes) -> bytes:
+    """ARM struct __kernel_timespec(s) -> host ones.  As for any 32-bit task,
+    the kernel ignores the upper half of tv_nsec (glibc leaves it as padding,
+    unset), so it is cleared here; works on arrays (itimerspec, utimensat)."""
+    out = b""
+    for i in range(0, len(raw) - len(raw) % 16, 16):
+        sec, nsec = struct.unpack_from("<qQ", raw, i)
+        out += struct.pack("<qQ", sec, nsec & 0xFFFFFFFF)
+    return out

@@ -45,11 +45,13 @@ DEFAULT_STACK = 8 * 1024 * 1024
 
 def translator_command() -> List[str]:
     """How to start this translator again: ``python -m usermode`` when the
-    package is importable without relying on the current directory, else a
-    -c bootstrap that puts its directory on sys.path first."""
-    pkg_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    pkg_root = os.path.dirname(pkg_parent)
-    stable = [os.path.abspath(p) for p in sys.path[1:] if p]
+    package is importable from a path every Python start has (site-packages,
+    an installed .pth), else a -c bootstrap that puts its directory on
+    sys.path first: the guest's environment, which the new process gets,
+    need not keep PYTHONPATH, and its working directory may be anywhere."""
+    pkg_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from_env = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
+    stable = {os.path.abspath(p) for p in sys.path[1:] if p} - from_env
     if pkg_root in stable:
         return [sys.executable, "-m", "usermode"]
     boot = (f"import sys; sys.path.insert(0, {pkg_root!r}); "

@@ -16,7 +16,8 @@ from __future__ import annotations
 import errno
 
 from .hostsys import H, HostBuf, cstr, guest_path_arg, hbuf_checked, hsys, s32, PROT_WRITE
-from .structs import HOST_ITIMERSPEC, ITIMERSPEC32, itimer_to_guest, itimer_to_host
+from .structs import (HOST_ITIMERSPEC, ITIMERSPEC32, itimer_to_guest, itimer_to_host,
+                      timespec64_from_guest)
 from .xlat import BitTable, bit
 
 O_NONBLOCK, O_CLOEXEC = 0o4000, 0o2000000
@@ -86,7 +87,7 @@ def settime_conv(proc, fd, flags, new, old, time64, call, table=TFD_SETTIME_FLAG
     if f is None:
         return -errno.EINVAL
     if time64:
-        hnew = HostBuf(proc.mem.read(new, HOST_ITIMERSPEC.size))
+        hnew = HostBuf(timespec64_from_guest(proc.mem.read(new, HOST_ITIMERSPEC.size)))
         hold = hbuf_checked(proc, old, HOST_ITIMERSPEC.size, PROT_WRITE) if old else 0
         return call(fd, f, hnew.addr, hold)
     hnew = HostBuf(itimer_to_host(ITIMERSPEC32, HOST_ITIMERSPEC,

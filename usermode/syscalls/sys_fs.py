@@ -74,8 +74,12 @@ def _statfs_out(proc, r, tmp, size, buf):
     return 0
 
 
+# the ARM kernel's sys_statfs64_wrapper takes 88 (the EABI padded size) as 84
+STATFS64_SIZES = (STATFS64.size, 88)
+
+
 def sys_statfs64(proc, path, size, buf, *_):
-    if size != STATFS64.size:
+    if size not in STATFS64_SIZES:
         return -errno.EINVAL
     hp = guest_path_arg(proc, path)
     tmp = HostBuf(HOST_STATFS.size)
@@ -83,7 +87,7 @@ def sys_statfs64(proc, path, size, buf, *_):
 
 
 def sys_fstatfs64(proc, fd, size, buf, *_):
-    if size != STATFS64.size:
+    if size not in STATFS64_SIZES:
         return -errno.EINVAL
     tmp = HostBuf(HOST_STATFS.size)
     return _statfs_out(proc, hsys(H["fstatfs"], s32(fd), tmp.addr), tmp, size, buf)

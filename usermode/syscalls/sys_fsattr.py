@@ -13,7 +13,8 @@ Usage::
 from __future__ import annotations
 
 from .hostsys import H, HostBuf, cstr, guest_path_arg, hsys, read_path, s32
-from .structs import TIMESPEC32, TIMEVAL32, HOST_TIMEVAL, timespec_from_guest32
+from .structs import (TIMESPEC32, TIMEVAL32, HOST_TIMEVAL, timespec64_from_guest,
+                      timespec_from_guest32)
 
 AT_FDCWD = -100
 AT_SYMLINK_NOFOLLOW = 0x100
@@ -76,7 +77,7 @@ def sys_utimensat(proc, dirfd, path, times, flags, *_):
 
 def sys_utimensat_time64(proc, dirfd, path, times, flags, *_):
     hp = guest_path_arg(proc, path) if path else None
-    t = HostBuf(proc.mem.read(times, 32)) if times else None
+    t = HostBuf(timespec64_from_guest(proc.mem.read(times, 32))) if times else None
     return hsys(H["utimensat"], s32(dirfd), hp.addr if hp else 0,
                 t.addr if t else 0, flags)
 

@@ -146,6 +146,14 @@ def sys_ftruncate64(proc, fd, _pad, lo, hi, *_):
     return hsys(H["ftruncate"], s32(fd), s64pair(lo, hi))
 
 
+def sys_ftruncate(proc, fd, length, *_):
+    return hsys(H["ftruncate"], s32(fd), s32(length))
+
+
+def sys_truncate(proc, path, length, *_):
+    return hsys(H["truncate"], guest_path_arg(proc, path).addr, s32(length))
+
+
 def sys_truncate64(proc, path, _pad, lo, hi, *_):
     hp = guest_path_arg(proc, path)
     return hsys(H["truncate"], hp.addr, s64pair(lo, hi))

@@ -24,7 +24,7 @@ import errno
 from .hostsys import H, HostBuf, PROT_READ, PROT_WRITE, SysError, hbuf_checked, hsys, s32
 from .structs import (EPOLL_EVENT32, HOST_EPOLL_EVENT, HOST_TIMEVAL, TIMESPEC32, TIMESPEC64,
                       TIMEVAL32, epoll_events_to_guest, epoll_events_to_host,
-                      timespec_from_guest32, timespec_to_guest32, timeval_to_guest32)
+                      timespec64_from_guest, timespec_from_guest32, timespec_to_guest32, timeval_to_guest32)
 
 POLLFD_SIZE = 8
 FD_SETSIZE_MAX = 1 << 20
@@ -56,7 +56,7 @@ def _ppoll(proc, fds, nfds, tsp, mask, size, ts64):
     ts = None
     if tsp:
         raw = proc.mem.read(tsp, 16 if ts64 else 8)
-        ts = HostBuf(raw if ts64 else timespec_from_guest32(raw))
+        ts = HostBuf(timespec64_from_guest(raw) if ts64 else timespec_from_guest32(raw))
     r = hsys(H["ppoll"], h, n, ts.addr if ts else 0, 0, SIGSET_SIZE)
     if ts is not None and r != -errno.EFAULT:
         _write_ts(proc, tsp, ts, ts64)
@@ -134,7 +134,7 @@ def _pselect(proc, nfds, rd, wr, ex, tsp, sig, ts64):
     ts = None
     if tsp:
         raw = proc.mem.read(tsp, 16 if ts64 else 8)
-        ts = HostBuf(raw if ts64 else timespec_from_guest32(raw))
+        ts = HostBuf(timespec64_from_guest(raw) if ts64 else timespec_from_guest32(raw))
 
     def call(n, r, w, e):
         res = hsys(H["pselect6"], n, r, w, e, ts.addr if ts else 0, 0)
@@ -196,7 +196,7 @@ def sys_epoll_pwait(proc, epfd, events, maxevents, timeout, mask, size):
 
 def sys_epoll_pwait2(proc, epfd, events, maxevents, tsp, mask, size):
     _check_sigmask(proc, mask, size)
-    ts = HostBuf(proc.mem.read(tsp, 16)) if tsp else None
+    ts = HostBuf(timespec64_from_guest(proc.mem.read(tsp, 16))) if tsp else None
     return _epoll_wait(proc, epfd, events, maxevents,
                        lambda e, b, n: hsys(H["epoll_pwait2"], e, b, n, ts.addr if ts else 0,
                                             0, SIGSET_SIZE))

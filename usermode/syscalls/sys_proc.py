@@ -19,7 +19,7 @@ from ..process import GuestExit
 from .hostsys import H, HostBuf, cstr, hbuf, hsys, s32
 from .state import state_of
 from .structs import (HOST_RUSAGE, HOST_SYSINFO, RLIMIT64, TIMESPEC32, UTSNAME,
-                      rlimit_from_guest32, rlimit_to_guest32, rusage_to_guest,
+                      rlimit_from_guest32, rlimit_to_guest32, timespec64_from_guest, rusage_to_guest,
                       sysinfo_to_guest, timespec_from_guest32)
 
 UNAME_MACHINE = b"armv7l"
@@ -234,6 +234,15 @@ def sys_sched_getaffinity(proc, pid, size, mask, *_):
     return r
 
 
+def sys_sched_setaffinity(proc, pid, size, mask, *_):
+    size = s32(size)
+    if size < 0:
+        return -errno.EINVAL
+    data = proc.mem.read(mask, size) if size else b""
+    tmp = HostBuf(data + bytes(-len(data) % 8))
+    return hsys(H["sched_setaffinity"], s32(pid), tmp.size, tmp.addr)
+
+
 # ---- signals sent, prctl ------------------------------------------------------------
 def sys_kill(proc, pid, sig, *_):
     return hsys(H["kill"], s32(pid), s32(sig))
@@ -274,7 +283,8 @@ def _futex(proc, uaddr, op, val, timeout, uaddr2, val3, ts64):
     if cmd in FUTEX_TIMEOUT_OPS:
         if timeout:
             if ts64:
-                t = hbuf(proc, timeout, 16)
+                tmp = HostBuf(timespec64_from_guest(proc.mem.read(timeout, 16)))
+                t = tmp.addr
             else:
                 tmp = HostBuf(timespec_from_guest32(proc.mem.read(timeout, TIMESPEC32.size)))
                 t = tmp.addr

@@ -62,18 +62,31 @@ def cpuinfo_text(proc) -> str:
     return out + CPUINFO_TAIL
 
 
+def _segment_offsets(info) -> dict:
+    """Mapped page address -> file offset of each PT_LOAD of the program and interpreter."""
+    out = {}
+    for img, bias in ((info.program, info.load_bias), (info.interp, info.interp_base)):
+        if img is None:
+            continue
+        for seg in img.loads:
+            start = (seg.vaddr + bias) & ~(PAGE_SIZE - 1)
+            out[start] = seg.offset - ((seg.vaddr + bias) - start)
+    return out
+
+
 def _named_ranges(proc) -> List[Tuple[int, int, str, int, int, int]]:
     """(start, end, name, offset, dev, ino) of every named guest range."""
     out = []
     info = getattr(proc, "load_info", None)
     if info is not None:
+        offsets = _segment_offsets(info)
         for start, end, _prot, path in info.mappings or ():
             try:
                 st = os.stat(path)
                 dev, ino = st.st_dev, st.st_ino
             except OSError:
                 dev = ino = 0
-            out.append((start, end, os.path.realpath(path), 0, dev, ino))
+            out.append((start, end, os.path.realpath(path), offsets.get(start, 0), dev, ino))
         lo, hi = info.stack
         out.append((lo, hi, "[stack]", 0, 0, 0))
     mem = proc.mem

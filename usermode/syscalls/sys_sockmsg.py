@@ -24,7 +24,7 @@ from typing import List, Tuple
 
 from .hostsys import H, HostBuf, PROT_READ, PROT_WRITE, SysError, hbuf_checked, hsys, s32
 from .structs import (CMSGHDR32, HOST_CMSGHDR, HOST_MMSGHDR, HOST_MSGHDR, MMSGHDR32, MSGHDR32,
-                      TIMESPEC64, timespec_from_guest32)
+                      TIMESPEC64, timespec64_from_guest, timespec_from_guest32)
 from .sys_io import host_iovec, inbuf, outbuf
 
 SOL_SOCKET = 1
@@ -186,7 +186,7 @@ def _recvmmsg(proc, fd, vec, vlen, flags, tsp, ts64):
     ts = None
     if tsp:
         raw = proc.mem.read(tsp, 16 if ts64 else 8)
-        ts = HostBuf(raw if ts64 else timespec_from_guest32(raw))
+        ts = HostBuf(timespec64_from_guest(raw) if ts64 else timespec_from_guest32(raw))
     r = hsys(H["recvmmsg"], s32(fd), arr.addr, len(msgs), flags, ts.addr if ts else 0)
     raw = arr.bytes()
     for i in range(max(r, 0)):

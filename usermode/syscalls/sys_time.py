@@ -12,7 +12,7 @@ import errno
 
 from .hostsys import H, HostBuf, hbuf, hsys, s32
 from .structs import (HOST_TIMEVAL, HOST_TMS, TIMESPEC32, TIMESPEC64, TMS32,
-                      timespec_from_guest32, timespec_to_guest32, timeval_to_guest32)
+                      timespec64_from_guest, timespec_from_guest32, timespec_to_guest32, timeval_to_guest32)
 
 TIMER_ABSTIME = 1
 
@@ -82,7 +82,8 @@ def sys_clock_nanosleep(proc, clk, flags, req, rem, *_):
 
 
 def sys_clock_nanosleep_time64(proc, clk, flags, req, rem, *_):
-    return hsys(H["clock_nanosleep"], s32(clk), flags, hbuf(proc, req, 16),
+    hreq = HostBuf(timespec64_from_guest(proc.mem.read(req, 16)))
+    return hsys(H["clock_nanosleep"], s32(clk), flags, hreq.addr,
                 hbuf(proc, rem, 16) if rem else 0)
 
 

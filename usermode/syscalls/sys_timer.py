@@ -17,7 +17,7 @@ import errno
 
 from .hostsys import H, HostBuf, hsys, s32
 from .structs import (HOST_ITIMERVAL, HOST_SIGEVENT, ITIMERVAL32, SIGEVENT32, sigevent_to_host,
-                      itimer_to_guest, itimer_to_host)
+                      itimer_to_guest, itimer_to_host, timespec64_from_guest)
 from .sys_fdkind import gettime_conv, settime_conv
 from .xlat import BitTable, bit
 
@@ -101,5 +101,5 @@ def sys_clock_settime(proc, clock, ts, *_):
 
 
 def sys_clock_settime64(proc, clock, ts, *_):
-    t = HostBuf(proc.mem.read(ts, 16))
+    t = HostBuf(timespec64_from_guest(proc.mem.read(ts, 16)))
     return hsys(H["clock_settime"], s32(clock), t.addr)
