@@ -580,7 +580,9 @@ static void (*_cffi_call_python_org)(struct _cffi_externpy_s *, char *);
  *                     dispatcher looks up env->pc and patches the slot's
  *                     jmp so the next time the blocks run back to back.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -997,6 +999,605 @@ void *rt_helper_addr(const char *name)
             return helpers[i].addr;
     return NULL;
 }
+/* Floating-point slow paths for translated code (see docs/FLOATING_POINT.md).
+ *
+ * Translated code computes floating point natively with SSE; it calls
+ * fp_arm_slow() only where ARM and x86 may differ: a NaN result (ARM's NaN
+ * propagation and default NaN), a result of magnitude == the smallest normal
+ * (ARM detects tininess before rounding, x86 after), an out-of-range float
+ * to integer conversion (ARM saturates), FPSCR.FZ / FPSCR.DN set, and the
+ * operations with no short exact SSE sequence (half precision, round to
+ * nearest with ties away).  fp_arm_slow() computes the whole operation as the
+ * ARM ARM pseudo-code does (FPUnpack, FPProcessNaNs, FPRound, FPToFixed...),
+ * using the host FPU for the correctly rounded part, and raises exactly the
+ * ARM exception flags:
+ *   - IOC DZC OFC UFC IXC go to the live MXCSR (translated code runs with the
+ *     guest's MXCSR loaded: the IR's fpenv op), where the fast paths put them;
+ *   - IDC has no MXCSR equivalent: it goes to the FPSCR word in the CPU state.
+ *
+ * The opcode is ir.fp_opcode(): op index (ir.FP_OPS) | F64 0x100 | FLAG 0x200
+ * | rmode << 10 | fbits << 13 | ibits code << 20.  This file is appended to
+ * runtime.c by build.py; fp_helpers.h is its cffi declaration.
+ *
+ * Usage (from translated code, through an IR FPMode):
+ *     r = fp_arm_slow(env, fp_opcode("fadd", False), a_bits, b_bits, 0);
+ */
+#include <math.h>
+
+/* ------------------------------------------------------------------ tables */
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MULADD, OP_SQRT, OP_MINNUM, OP_MAXNUM, OP_CMP,
+       OP_CVT, OP_FTOI, OP_ITOF, OP_ROUND, OP_FTOH, OP_HTOF };
+#define OPC_F64   0x100u
+#define OPC_FLAG  0x200u
+enum { FPR_NEAREST_EVEN, FPR_UP, FPR_DOWN, FPR_ZERO, FPR_NEAREST_AWAY, FPR_DYNAMIC = 7 };
+enum { FCMP_EQ, FCMP_LT, FCMP_GT, FCMP_UN };
+/* ISA-neutral exception flags (ir.FPF_*): ARM's FPSCR cumulative bits 0..4 */
+#define FF_INVALID   1u
+#define FF_DIVZERO   2u
+#define FF_OVERFLOW  4u
+#define FF_UNDERFLOW 8u
+#define FF_INEXACT  16u
+/* x86 MXCSR */
+#define MX_FLAGS 0x3fu
+#define MX_RC_SHIFT 13
+#define MX_DEFAULT 0x1f80u
+/* ARM FPSCR */
+#define FPSCR_IDC (1u << 7)
+#define FPSCR_FZ  (1u << 24)
+#define FPSCR_DN  (1u << 25)
+#define FPSCR_AHP (1u << 26)
+
+/* neutral rounding mode <-> MXCSR.RC (x86 swaps up and down) */
+static const uint32_t rmode_to_rc[4] = { 0, 2, 1, 3 };
+static const uint32_t rc_to_rmode[4] = { 0, 2, 1, 3 };
+
+typedef struct {                /* one IEEE binary format */
+    int ebits, fbits;
+    uint64_t sign, exp, frac, quiet;
+} Fmt;
+static const Fmt F16 = { 5, 10, 1ull << 15, 0x1full << 10, (1ull << 10) - 1, 1ull << 9 };
+static const Fmt F32 = { 8, 23, 1ull << 31, 0xffull << 23, (1ull << 23) - 1, 1ull << 22 };
+static const Fmt F64 = { 11, 52, 1ull << 63, 0x7ffull << 52, (1ull << 52) - 1, 1ull << 51 };
+
+typedef struct {
+    uint32_t ctl;       /* MXCSR for hardware steps: guest RC, all masked, no FTZ/DAZ */
+    int rmode;          /* the dynamic rounding mode (FPR_*) */
+    int fz, dn, ahp;    /* ARM FPSCR.FZ, .DN, .AHP */
+    uint32_t ff;        /* FF_* raised by this operation */
+    int idc;            /* an input denormal was flushed (FPSCR.IDC) */
+} Ctx;
+
+/* ------------------------------------------------------------- host MXCSR */
+static inline uint32_t csr_get(void)
+{
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v) : : "memory");
+    return v;
+}
+
+static inline void csr_set(uint32_t v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
+}
+
+static inline uint32_t mx_to_ff(uint32_t mx) { return (mx & 1) | ((mx >> 1) & 0x1e); }
+static inline uint32_t ff_to_mx(uint32_t ff) { return (ff & 1) | ((ff & 0x1e) << 1); }
+
+static inline double d_of(uint64_t v) { double d; memcpy(&d, &v, 8); return d; }
+static inline uint64_t bits_d(double d) { uint64_t v; memcpy(&v, &d, 8); return v; }
+static inline float f_of(uint64_t v) { uint32_t u = (uint32_t)v; float f; memcpy(&f, &u, 4); return f; }
+static inline uint64_t bits_f(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+/* classification */
+static inline int is_nan(const Fmt *f, uint64_t v) { return (v & f->exp) == f->exp && (v & f->frac); }
+static inline int is_snan(const Fmt *f, uint64_t v) { return is_nan(f, v) && !(v & f->quiet); }
+static inline int is_inf(const Fmt *f, uint64_t v) { return (v & ~f->sign) == f->exp; }
+static inline int is_zero(const Fmt *f, uint64_t v) { return !(v & ~f->sign); }
+static inline int is_denorm(const Fmt *f, uint64_t v) { return !(v & f->exp) && (v & f->frac); }
+static inline uint64_t def_nan(const Fmt *f) { return f->exp | f->quiet; }
+static inline uint64_t min_normal(const Fmt *f) { return f->frac + 1; }
+
+/* ------------------------------------------------ hardware steps (exact IEEE) */
+enum { HW_ADD, HW_SUB, HW_MUL, HW_DIV, HW_SQRT, HW_FMA, HW_CVT, HW_ITOF };
+static double (*volatile fma_d)(double, double, double) = fma;
+static float (*volatile fma_f)(float, float, float) = fmaf;
+
+/* One IEEE operation in rounding mode `rmode` (FPR_*, not AWAY); returns the
+ * result bits and the MXCSR flags it raised in *mx.  HW_CVT converts from the
+ * f64 format to the other; HW_ITOF converts the signed 64-bit integer a. */
+static uint64_t hw(int op, int f64, uint64_t a, uint64_t b, uint64_t c, const Ctx *x,
+                   int rmode, uint32_t *mx)
+{
+    uint64_t r;
+    csr_set((x->ctl & ~(3u << MX_RC_SHIFT)) | rmode_to_rc[rmode & 3] << MX_RC_SHIFT);
+    if (f64) {
+        double p = d_of(a), q = d_of(b);
+        switch (op) {
+        case HW_ADD: __asm__ volatile("addsd %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_SUB: __asm__ volatile("subsd %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_MUL: __asm__ volatile("mulsd %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_DIV: __asm__ volatile("divsd %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_SQRT: __asm__ volatile("sqrtsd %0, %0" : "+x"(p)); break;
+        case HW_FMA: p = fma_d(p, q, d_of(c)); break;
+        case HW_CVT: {
+            float s;
+            __asm__ volatile("cvtsd2ss %1, %0" : "=x"(s) : "x"(p));
+            r = bits_f(s);
+            goto out;
+        }
+        case HW_ITOF: {
+            int64_t i = (int64_t)a;
+            __asm__ volatile("cvtsi2sdq %1, %0" : "=x"(p) : "r"(i));
+            break;
+        }
+        }
+        r = bits_d(p);
+    } else {
+        float p = f_of(a), q = f_of(b);
+        switch (op) {
+        case HW_ADD: __asm__ volatile("addss %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_SUB: __asm__ volatile("subss %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_MUL: __asm__ volatile("mulss %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_DIV: __asm__ volatile("divss %1, %0" : "+x"(p) : "x"(q)); break;
+        case HW_SQRT: __asm__ volatile("sqrtss %0, %0" : "+x"(p)); break;
+        case HW_FMA: p = fma_f(p, q, f_of(c)); break;
+        case HW_CVT: {
+            double s;
+            __asm__ volatile("cvtss2sd %1, %0" : "=x"(s) : "x"(p));
+            r = bits_d(s);
+            goto out;
+        }
+        case HW_ITOF: {
+            int64_t i = (int64_t)a;
+            __asm__ volatile("cvtsi2ssq %1, %0" : "=x"(p) : "r"(i));
+            break;
+        }
+        }
+        r = bits_f(p);
+    }
+out:
+    *mx = csr_get() & MX_FLAGS;
+    return r;
+}
+
+/* ------------------------------------------------------------ ARM pieces */
+/* FPUnpack's flush of an input denormal when FPSCR.FZ is set */
+static uint64_t a_flush_in(Ctx *x, const Fmt *f, uint64_t v)
+{
+    if (x->fz && is_denorm(f, v)) {
+        x->idc = 1;
+        return v & f->sign;
+    }
+    return v;
+}
+
+/* FPProcessNaNs over n operands in ARM priority order; 1 if *r is the result */
+static int a_process_nans(Ctx *x, const Fmt *f, const uint64_t *ops, int n, uint64_t *r)
+{
+    for (int i = 0; i < n; i++)
+        if (is_snan(f, ops[i])) {
+            x->ff |= FF_INVALID;
+            *r = x->dn ? def_nan(f) : ops[i] | f->quiet;
+            return 1;
+        }
+    for (int i = 0; i < n; i++)
+        if (is_nan(f, ops[i])) {
+            *r = x->dn ? def_nan(f) : ops[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* The result of one rounded hardware step, with ARM's rounding rules: an
+ * invalid operation gives the default NaN; tininess is detected before
+ * rounding (recomputed toward zero when the result is at most the smallest
+ * normal); FPSCR.FZ flushes a tiny result to zero with UFC and no IXC. */
+static uint64_t a_rounded(Ctx *x, const Fmt *f, int op, int f64, uint64_t a, uint64_t b,
+                        uint64_t c, int rmode)
+{
+    uint32_t mx;
+    uint64_t r = hw(op, f64, a, b, c, x, rmode, &mx);
+    if (is_nan(f, r)) {
+        x->ff |= mx_to_ff(mx) & FF_INVALID;
+        return def_nan(f);
+    }
+    uint32_t ff = mx_to_ff(mx) & ~FF_UNDERFLOW;
+    if ((r & ~f->sign) <= min_normal(f) && (!is_zero(f, r) || (ff & FF_INEXACT))) {
+        uint32_t mxz;
+        uint64_t rz = hw(op, f64, a, b, c, x, FPR_ZERO, &mxz);
+        int tiny = (rz & ~f->sign) < min_normal(f);
+        if (tiny && x->fz) {
+            x->ff |= FF_UNDERFLOW;
+            return rz & f->sign;
+        }
+        if (tiny && (ff & FF_INEXACT))
+            ff |= FF_UNDERFLOW;
+    }
+    x->ff |= ff;
+    return r;
+}
+
+static uint64_t a_arith2(Ctx *x, int op, int f64, uint64_t a, uint64_t b)
+{
+    static const int hwop[] = { HW_ADD, HW_SUB, HW_MUL, HW_DIV };
+    const Fmt *f = f64 ? &F64 : &F32;
+    uint64_t ops[2] = { a_flush_in(x, f, a), a_flush_in(x, f, b) }, r;
+    if (a_process_nans(x, f, ops, 2, &r))
+        return r;
+    return a_rounded(x, f, hwop[op], f64, ops[0], ops[1], 0, FPR_DYNAMIC);
+}
+
+/* FPMulAdd(addend c, op1 a, op2 b): NaNs in the order c, a, b; a quiet NaN
+ * addend with 0 * inf is still an invalid operation (default NaN). */
+static uint64_t a_muladd(Ctx *x, int f64, uint64_t a, uint64_t b, uint64_t c)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    uint64_t ops[3] = { a_flush_in(x, f, c), a_flush_in(x, f, a), a_flush_in(x, f, b) }, r;
+    int infzero = (is_inf(f, ops[1]) && is_zero(f, ops[2]))
+                  || (is_zero(f, ops[1]) && is_inf(f, ops[2]));
+    if (a_process_nans(x, f, ops, 3, &r)) {
+        if (infzero && is_nan(f, ops[0]) && !is_snan(f, ops[0])) {
+            x->ff |= FF_INVALID;
+            return def_nan(f);
+        }
+        return r;
+    }
+    return a_rounded(x, f, HW_FMA, f64, ops[1], ops[2], ops[0], FPR_DYNAMIC);
+}
+
+static uint64_t a_fsqrt(Ctx *x, int f64, uint64_t a)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    uint64_t v = a_flush_in(x, f, a), r;
+    if (a_process_nans(x, f, &v, 1, &r))
+        return r;
+    if (is_zero(f, v))
+        return v;
+    if (v & f->sign) {
+        x->ff |= FF_INVALID;
+        return def_nan(f);
+    }
+    return a_rounded(x, f, HW_SQRT, f64, v, 0, 0, FPR_DYNAMIC);
+}
+
+/* magnitude order of two non-NaN values as signed integers */
+static int64_t a_key(const Fmt *f, uint64_t v)
+{
+    int64_t m = (int64_t)(v & ~f->sign);
+    return (v & f->sign) ? -m : m;
+}
+
+/* FPMinNum/FPMaxNum: a single quiet NaN becomes -+infinity, then FPMin/FPMax */
+static uint64_t a_minmaxnum(Ctx *x, int f64, uint64_t a, uint64_t b, int is_max)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    uint64_t inf = f->exp | (is_max ? f->sign : 0), r;
+    int qa = is_nan(f, a) && !is_snan(f, a), qb = is_nan(f, b) && !is_snan(f, b);
+    if (qa && !qb)
+        a = inf;
+    else if (!qa && qb)
+        b = inf;
+    uint64_t ops[2] = { a_flush_in(x, f, a), a_flush_in(x, f, b) };
+    if (a_process_nans(x, f, ops, 2, &r))
+        return r;
+    if (is_zero(f, ops[0]) && is_zero(f, ops[1]))
+        return is_max ? (ops[0] & ops[1]) : (ops[0] | ops[1]);
+    int64_t ka = a_key(f, ops[0]), kb = a_key(f, ops[1]);
+    return is_max ? (ka > kb ? ops[0] : ops[1]) : (ka < kb ? ops[0] : ops[1]);
+}
+
+static uint64_t a_fcmp(Ctx *x, int f64, uint64_t a, uint64_t b, int sig)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    a = a_flush_in(x, f, a);
+    b = a_flush_in(x, f, b);
+    if (is_nan(f, a) || is_nan(f, b)) {
+        if (sig || is_snan(f, a) || is_snan(f, b))
+            x->ff |= FF_INVALID;
+        return FCMP_UN;
+    }
+    if (is_zero(f, a) && is_zero(f, b))
+        return FCMP_EQ;
+    int64_t ka = a_key(f, a), kb = a_key(f, b);
+    return ka == kb ? FCMP_EQ : ka < kb ? FCMP_LT : FCMP_GT;
+}
+
+/* FPConvertNaN: same sign, quiet, payload aligned at the top of the fraction */
+static uint64_t a_convert_nan(const Fmt *from, const Fmt *to, uint64_t v)
+{
+    uint64_t payload = v & (from->quiet - 1);
+    int shift = to->fbits - from->fbits;
+    payload = shift >= 0 ? payload << shift : payload >> -shift;
+    return ((v & from->sign) ? to->sign : 0) | to->exp | to->quiet | (payload & (to->quiet - 1));
+}
+
+static uint64_t a_fcvt(Ctx *x, int from64, uint64_t a)
+{
+    const Fmt *f = from64 ? &F64 : &F32, *t = from64 ? &F32 : &F64;
+    a = a_flush_in(x, f, a);
+    if (is_nan(f, a)) {
+        if (is_snan(f, a))
+            x->ff |= FF_INVALID;
+        return x->dn ? def_nan(t) : a_convert_nan(f, t, a);
+    }
+    if (!from64) {                      /* widening is exact */
+        uint32_t mx;
+        return hw(HW_CVT, 0, a, 0, 0, x, FPR_ZERO, &mx);
+    }
+    return a_rounded(x, t, HW_CVT, 1, a, 0, 0, FPR_DYNAMIC);
+}
+
+/* round an exact double to an integral double (FPR_*, not DYNAMIC) */
+static double a_round_int(double v, int rmode)
+{
+    if (!(fabs(v) < 4503599627370496.0))        /* 2^52: already integral (or inf) */
+        return v;
+    double t = trunc(v), e = v - t;               /* both exact */
+    double one = signbit(v) ? -1.0 : 1.0;
+    switch (rmode) {
+    case FPR_NEAREST_EVEN:
+        if (fabs(e) > 0.5 || (fabs(e) == 0.5 && fmod(t, 2.0) != 0))
+            t += one;
+        break;
+    case FPR_NEAREST_AWAY:
+        if (fabs(e) >= 0.5)
+            t += one;
+        break;
+    case FPR_UP:
+        if (e > 0)
+            t += 1.0;
+        break;
+    case FPR_DOWN:
+        if (e < 0)
+            t -= 1.0;
+        break;
+    }
+    return t == 0 ? copysign(0.0, v) : t;
+}
+
+static int a_dyn(const Ctx *x, int rmode) { return rmode == FPR_DYNAMIC ? x->rmode : rmode; }
+
+/* FPToFixed: a * 2^fbits rounded, saturated to ibits; NaN -> 0; IOC on
+ * saturation or NaN, else IXC when inexact */
+static uint64_t a_ftoi(Ctx *x, int f64, uint64_t a, int sgn, int rmode, int fbits, int ibits)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    a = a_flush_in(x, f, a);
+    if (is_nan(f, a)) {
+        x->ff |= FF_INVALID;
+        return 0;
+    }
+    double v = f64 ? d_of(a) : (double)f_of(a);
+    v = ldexp(v, fbits);                 /* exact, or +-inf far out of range */
+    double r = a_round_int(v, a_dyn(x, rmode));
+    double lo = sgn ? -ldexp(1.0, ibits - 1) : 0.0;
+    double hi = sgn ? ldexp(1.0, ibits - 1) : ldexp(1.0, ibits);   /* exclusive */
+    uint64_t mask = ibits == 64 ? ~0ull : (1ull << ibits) - 1;
+    if (r < lo) {
+        x->ff |= FF_INVALID;
+        return (uint64_t)(int64_t)lo & mask;
+    }
+    if (r >= hi) {
+        x->ff |= FF_INVALID;
+        return sgn ? ((1ull << (ibits - 1)) - 1) : mask;
+    }
+    if (r != v)
+        x->ff |= FF_INEXACT;
+    if (sgn)
+        return (uint64_t)(int64_t)r & mask;
+    return (uint64_t)r & mask;
+}
+
+/* FixedToFP: integer a (ibits wide, sgn) * 2^-fbits, rounded by the dynamic mode */
+static uint64_t a_itof(Ctx *x, int f64, uint64_t a, int sgn, int fbits, int ibits)
+{
+    uint32_t mx, mx2 = 0;
+    uint64_t r;
+    if (ibits < 64)
+        a = sgn ? (uint64_t)(((int64_t)(a << (64 - ibits))) >> (64 - ibits))
+                : a & ((1ull << ibits) - 1);
+    if (!sgn && (a >> 63)) {             /* halve with a sticky bit, convert, double */
+        r = hw(HW_ITOF, f64, (a >> 1) | (a & 1), 0, 0, x, x->rmode, &mx);
+        r = hw(HW_ADD, f64, r, r, 0, x, x->rmode, &mx2);
+    } else {
+        r = hw(HW_ITOF, f64, a, 0, 0, x, x->rmode, &mx);
+    }
+    x->ff |= mx_to_ff(mx | mx2) & (FF_INEXACT | FF_OVERFLOW);
+    if (fbits) {                         /* exact: the result stays normal */
+        uint64_t scale = f64 ? bits_d(ldexp(1.0, -fbits)) : bits_f(ldexpf(1.0f, -fbits));
+        r = hw(HW_MUL, f64, r, scale, 0, x, FPR_ZERO, &mx);
+    }
+    return r;
+}
+
+/* FPRoundInt: an integral value in the format; NaN processing; exact -> IXC */
+static uint64_t a_fround(Ctx *x, int f64, uint64_t a, int rmode, int exact)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    uint64_t v = a_flush_in(x, f, a), r;
+    if (a_process_nans(x, f, &v, 1, &r))
+        return r;
+    if (is_inf(f, v) || is_zero(f, v))
+        return v;
+    double d = f64 ? d_of(v) : (double)f_of(v);
+    double t = a_round_int(d, a_dyn(x, rmode));
+    if (exact && t != d)
+        x->ff |= FF_INEXACT;
+    return f64 ? bits_d(t) : bits_f((float)t);
+}
+
+/* FPRoundBase for a half-precision result from an exact nonzero finite
+ * double (tininess before rounding; AHP: no infinities, saturation is IOC) */
+static uint64_t a_round_half(Ctx *x, double v, int rmode)
+{
+    const int E = 5, F = 10, minimum_exp = -14;
+    uint64_t sign = signbit(v) ? F16.sign : 0;
+    int exponent;
+    double mantissa = frexp(fabs(v), &exponent) * 2.0;       /* [1, 2) */
+    exponent -= 1;
+    int biased_exp = exponent - minimum_exp + 1;
+    if (biased_exp < 0)
+        biased_exp = 0;
+    if (biased_exp == 0)
+        mantissa = ldexp(mantissa, exponent - minimum_exp);
+    double scaled = ldexp(mantissa, F);
+    double int_mant = floor(scaled), error = scaled - int_mant;
+    if (biased_exp == 0 && error != 0)
+        x->ff |= FF_UNDERFLOW;
+    int up = 0, to_inf = 0;
+    switch (rmode) {
+    case FPR_NEAREST_EVEN:
+        up = error > 0.5 || (error == 0.5 && fmod(int_mant, 2.0) != 0);
+        to_inf = 1;
+        break;
+    case FPR_UP: up = error != 0 && !sign; to_inf = !sign; break;
+    case FPR_DOWN: up = error != 0 && sign; to_inf = !!sign; break;
+    default: break;
+    }
+    if (up) {
+        int_mant += 1;
+        if (int_mant == ldexp(1.0, F + 1)) {
+            biased_exp += 1;
+            int_mant /= 2;
+        }
+    }
+    if (biased_exp == 0 && int_mant >= ldexp(1.0, F))
+        biased_exp = 1;
+    uint64_t r;
+    if (!x->ahp) {
+        if (biased_exp >= (1 << E) - 1) {
+            r = sign | (to_inf ? F16.exp : F16.exp - 1);
+            x->ff |= FF_OVERFLOW;
+            error = 1.0;
+        } else {
+            r = sign | (uint64_t)biased_exp << F | ((uint64_t)int_mant & F16.frac);
+        }
+    } else if (biased_exp >= (1 << E)) {
+        r = sign | 0x7fff;
+        x->ff |= FF_INVALID;
+        error = 0;
+    } else {
+        r = sign | (uint64_t)biased_exp << F | ((uint64_t)int_mant & F16.frac);
+    }
+    if (error != 0)
+        x->ff |= FF_INEXACT;
+    return r;
+}
+
+static uint64_t a_ftoh(Ctx *x, int f64, uint64_t a)
+{
+    const Fmt *f = f64 ? &F64 : &F32;
+    a = a_flush_in(x, f, a);
+    uint64_t sign = (a & f->sign) ? F16.sign : 0;
+    if (is_nan(f, a)) {
+        if (is_snan(f, a) || x->ahp)
+            x->ff |= FF_INVALID;
+        if (x->ahp)
+            return sign;
+        return x->dn ? def_nan(&F16) : a_convert_nan(f, &F16, a);
+    }
+    if (is_inf(f, a)) {
+        if (x->ahp) {
+            x->ff |= FF_INVALID;
+            return sign | 0x7fff;
+        }
+        return sign | F16.exp;
+    }
+    if (is_zero(f, a))
+        return sign;
+    return a_round_half(x, f64 ? d_of(a) : (double)f_of(a), x->rmode);
+}
+
+static uint64_t a_htof(Ctx *x, int to64, uint64_t a)
+{
+    const Fmt *t = to64 ? &F64 : &F32;
+    a &= 0xffff;
+    uint64_t sign = (a & F16.sign) ? t->sign : 0;
+    if (!x->ahp && (a & F16.exp) == F16.exp) {
+        if (!(a & F16.frac))
+            return sign | t->exp;
+        if (is_snan(&F16, a))
+            x->ff |= FF_INVALID;
+        return x->dn ? def_nan(t) : a_convert_nan(&F16, t, a);
+    }
+    int e = (int)(a >> 10 & 0x1f);
+    double m = (double)(a & 0x3ff);
+    double v = e ? ldexp(1024.0 + m, e - 25) : ldexp(m, -24);    /* exact */
+    if (sign)
+        v = -v;
+    return to64 ? bits_d(v) : bits_f((float)v);
+}
+
+/* --------------------------------------------------------------- entry */
+static uint32_t arm_fpscr_offset;
+
+void fp_arm_configure(uint32_t fpscr_offset)
+{
+    arm_fpscr_offset = fpscr_offset;
+}
+
+static uint64_t arm_eval(Ctx *x, uint32_t opc, uint64_t a, uint64_t b, uint64_t c)
+{
+    int op = opc & 0xff, f64 = !!(opc & OPC_F64), flag = !!(opc & OPC_FLAG);
+    int rmode = opc >> 10 & 7, fbits = opc >> 13 & 0x7f;
+    static const int ibits_of[4] = { 32, 64, 16, 32 };
+    int ibits = ibits_of[opc >> 20 & 3];
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
+        return a_arith2(x, op, f64, a, b);
+    case OP_MULADD: return a_muladd(x, f64, a, b, c);
+    case OP_SQRT: return a_fsqrt(x, f64, a);
+    case OP_MINNUM: return a_minmaxnum(x, f64, a, b, 0);
+    case OP_MAXNUM: return a_minmaxnum(x, f64, a, b, 1);
+    case OP_CMP: return a_fcmp(x, f64, a, b, flag);
+    case OP_CVT: return a_fcvt(x, f64, a);
+    case OP_FTOI: return a_ftoi(x, f64, a, flag, rmode, fbits, ibits);
+    case OP_ITOF: return a_itof(x, f64, a, flag, fbits, ibits);
+    case OP_ROUND: return a_fround(x, f64, a, rmode, flag);
+    case OP_FTOH: return a_ftoh(x, f64, a);
+    case OP_HTOF: return a_htof(x, f64, a);
+    }
+    return 0;
+}
+
+/* The ARM (AArch32 VFP) slow path: called by translated code with the guest
+ * MXCSR live; leaves the MXCSR as it found it plus this op's flags. */
+uint64_t fp_arm_slow(void *env, uint32_t opc, uint64_t a, uint64_t b, uint64_t c)
+{
+    uint32_t *fpscr = (uint32_t *)((char *)env + arm_fpscr_offset);
+    uint32_t saved = csr_get();
+    Ctx x;
+    memset(&x, 0, sizeof(x));
+    x.ctl = (saved & (3u << MX_RC_SHIFT)) | MX_DEFAULT;
+    x.rmode = (int)rc_to_rmode[saved >> MX_RC_SHIFT & 3];
+    x.fz = !!(*fpscr & FPSCR_FZ);
+    x.dn = !!(*fpscr & FPSCR_DN);
+    x.ahp = !!(*fpscr & FPSCR_AHP);
+    uint64_t r = arm_eval(&x, opc, a, b, c);
+    csr_set(saved | ff_to_mx(x.ff));
+    if (x.idc)
+        *fpscr |= FPSCR_IDC;
+    return r;
+}
+
+/* ------------------------------------------------------- host description */
+int fp_host_features(void)
+{
+    __builtin_cpu_init();
+    return (__builtin_cpu_supports("sse4.1") ? 1 : 0) | (__builtin_cpu_supports("fma") ? 2 : 0);
+}
+
+static const struct { const char *name; void *addr; } fp_helpers[] = {
+    { "fp_arm_slow", (void *)fp_arm_slow },
+};
+
+void *fp_helper_addr(const char *name)
+{
+    for (size_t i = 0; i < sizeof(fp_helpers) / sizeof(fp_helpers[0]); i++)
+        if (!strcmp(fp_helpers[i].name, name))
+            return fp_helpers[i].addr;
+    return NULL;
+}
 
 
 /************************************************************/
@@ -1009,12 +1610,12 @@ static void *_cffi_types[] = {
 /*  4 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /*  5 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /*  6 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/*  7 */ _CFFI_OP(_CFFI_OP_FUNCTION, 58), // int()(CPUHeader *)
-/*  8 */ _CFFI_OP(_CFFI_OP_POINTER, 66), // CPUHeader *
+/*  7 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(CPUHeader *)
+/*  8 */ _CFFI_OP(_CFFI_OP_POINTER, 76), // CPUHeader *
 /*  9 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 10 */ _CFFI_OP(_CFFI_OP_FUNCTION, 58), // int()(TB *, uint8_t const *, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint64_t)
-/* 11 */ _CFFI_OP(_CFFI_OP_POINTER, 69), // TB *
-/* 12 */ _CFFI_OP(_CFFI_OP_POINTER, 74), // uint8_t const *
+/* 10 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(TB *, uint8_t const *, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint64_t)
+/* 11 */ _CFFI_OP(_CFFI_OP_POINTER, 79), // TB *
+/* 12 */ _CFFI_OP(_CFFI_OP_POINTER, 84), // uint8_t const *
 /* 13 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22), // uint32_t
 /* 14 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
 /* 15 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
@@ -1022,14 +1623,14 @@ static void *_cffi_types[] = {
 /* 17 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
 /* 18 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 19 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 20 */ _CFFI_OP(_CFFI_OP_FUNCTION, 58), // int()(uint64_t)
+/* 20 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(uint64_t)
 /* 21 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 22 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 23 */ _CFFI_OP(_CFFI_OP_FUNCTION, 58), // int()(uint64_t, uint64_t)
+/* 23 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(uint64_t, uint64_t)
 /* 24 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 25 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 26 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 27 */ _CFFI_OP(_CFFI_OP_FUNCTION, 58), // int()(void)
+/* 27 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(void)
 /* 28 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
 /* 29 */ _CFFI_OP(_CFFI_OP_FUNCTION, 30), // long()(long, long, long, long, long, long, long)
 /* 30 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9), // long
@@ -1042,44 +1643,211 @@ static void *_cffi_types[] = {
 /* 37 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
 /* 38 */ _CFFI_OP(_CFFI_OP_FUNCTION, 13), // uint32_t()(void)
 /* 39 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 40 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void)
-/* 41 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 42 */ _CFFI_OP(_CFFI_OP_FUNCTION, 61), // uint8_t *()(CPUHeader *)
-/* 43 */ _CFFI_OP(_CFFI_OP_NOOP, 8),
-/* 44 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 45 */ _CFFI_OP(_CFFI_OP_FUNCTION, 61), // uint8_t *()(uint64_t)
-/* 46 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 47 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 48 */ _CFFI_OP(_CFFI_OP_FUNCTION, 61), // uint8_t *()(uint8_t const *, uint32_t)
-/* 49 */ _CFFI_OP(_CFFI_OP_NOOP, 12),
-/* 50 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 40 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void *, uint32_t, uint64_t, uint64_t, uint64_t)
+/* 41 */ _CFFI_OP(_CFFI_OP_POINTER, 85), // void *
+/* 42 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 43 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 44 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 45 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 46 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 47 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void)
+/* 48 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 49 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(CPUHeader *)
+/* 50 */ _CFFI_OP(_CFFI_OP_NOOP, 8),
 /* 51 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 52 */ _CFFI_OP(_CFFI_OP_FUNCTION, 61), // uint8_t *()(void)
-/* 53 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 54 */ _CFFI_OP(_CFFI_OP_FUNCTION, 75), // void *()(char const *)
-/* 55 */ _CFFI_OP(_CFFI_OP_POINTER, 70), // char const *
-/* 56 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 57 */ _CFFI_OP(_CFFI_OP_FUNCTION, 76), // void()(int)
-/* 58 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7), // int
-/* 59 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 60 */ _CFFI_OP(_CFFI_OP_FUNCTION, 76), // void()(uint8_t *, uint8_t *)
-/* 61 */ _CFFI_OP(_CFFI_OP_POINTER, 74), // uint8_t *
-/* 62 */ _CFFI_OP(_CFFI_OP_NOOP, 61),
+/* 52 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(uint64_t)
+/* 53 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 54 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 55 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(uint8_t const *, uint32_t)
+/* 56 */ _CFFI_OP(_CFFI_OP_NOOP, 12),
+/* 57 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 58 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 59 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(void)
+/* 60 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 61 */ _CFFI_OP(_CFFI_OP_FUNCTION, 41), // void *()(char const *)
+/* 62 */ _CFFI_OP(_CFFI_OP_POINTER, 80), // char const *
 /* 63 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 64 */ _CFFI_OP(_CFFI_OP_FUNCTION, 76), // void()(void)
-/* 65 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 66 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 0), // CPUHeader
-/* 67 */ _CFFI_OP(_CFFI_OP_ARRAY, 11), // TB *[2]
-/* 68 */ (_cffi_opcode_t)(2),
-/* 69 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 1), // TB
-/* 70 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 2), // char
-/* 71 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 21), // int32_t
-/* 72 */ _CFFI_OP(_CFFI_OP_ARRAY, 13), // uint32_t[2]
-/* 73 */ (_cffi_opcode_t)(2),
-/* 74 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 18), // uint8_t
-/* 75 */ _CFFI_OP(_CFFI_OP_POINTER, 76), // void *
-/* 76 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 0), // void
+/* 64 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(int)
+/* 65 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7), // int
+/* 66 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 67 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(uint32_t)
+/* 68 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 69 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 70 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(uint8_t *, uint8_t *)
+/* 71 */ _CFFI_OP(_CFFI_OP_POINTER, 84), // uint8_t *
+/* 72 */ _CFFI_OP(_CFFI_OP_NOOP, 71),
+/* 73 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 74 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(void)
+/* 75 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 76 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 0), // CPUHeader
+/* 77 */ _CFFI_OP(_CFFI_OP_ARRAY, 11), // TB *[2]
+/* 78 */ (_cffi_opcode_t)(2),
+/* 79 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 1), // TB
+/* 80 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 2), // char
+/* 81 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 21), // int32_t
+/* 82 */ _CFFI_OP(_CFFI_OP_ARRAY, 13), // uint32_t[2]
+/* 83 */ (_cffi_opcode_t)(2),
+/* 84 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 18), // uint8_t
+/* 85 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 0), // void
 };
+
+static void _cffi_d_fp_arm_configure(uint32_t x0)
+{
+  fp_arm_configure(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_fp_arm_configure(PyObject *self, PyObject *arg0)
+{
+  uint32_t x0;
+
+  x0 = _cffi_to_c_int(arg0, uint32_t);
+  if (x0 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { fp_arm_configure(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_fp_arm_configure _cffi_d_fp_arm_configure
+#endif
+
+static uint64_t _cffi_d_fp_arm_slow(void * x0, uint32_t x1, uint64_t x2, uint64_t x3, uint64_t x4)
+{
+  return fp_arm_slow(x0, x1, x2, x3, x4);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_fp_arm_slow(PyObject *self, PyObject *args)
+{
+  void * x0;
+  uint32_t x1;
+  uint64_t x2;
+  uint64_t x3;
+  uint64_t x4;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  uint64_t result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+  PyObject *arg2;
+  PyObject *arg3;
+  PyObject *arg4;
+
+  if (!PyArg_UnpackTuple(args, "fp_arm_slow", 5, 5, &arg0, &arg1, &arg2, &arg3, &arg4))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(41), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(41), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, uint32_t);
+  if (x1 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x2 = _cffi_to_c_int(arg2, uint64_t);
+  if (x2 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x3 = _cffi_to_c_int(arg3, uint64_t);
+  if (x3 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x4 = _cffi_to_c_int(arg4, uint64_t);
+  if (x4 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = fp_arm_slow(x0, x1, x2, x3, x4); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, uint64_t);
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_fp_arm_slow _cffi_d_fp_arm_slow
+#endif
+
+static void * _cffi_d_fp_helper_addr(char const * x0)
+{
+  return fp_helper_addr(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_fp_helper_addr(PyObject *self, PyObject *arg0)
+{
+  char const * x0;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  void * result;
+  PyObject *pyresult;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(62), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(62), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = fp_helper_addr(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(41));
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_fp_helper_addr _cffi_d_fp_helper_addr
+#endif
+
+static int _cffi_d_fp_host_features(void)
+{
+  return fp_host_features();
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_fp_host_features(PyObject *self, PyObject *noarg)
+{
+  int result;
+  PyObject *pyresult;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = fp_host_features(); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  (void)noarg; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  return pyresult;
+}
+#else
+#  define _cffi_f_fp_host_features _cffi_d_fp_host_features
+#endif
 
 static uint64_t _cffi_d_rt_code_free(void)
 {
@@ -1156,7 +1924,7 @@ _cffi_f_rt_code_ptr(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(61));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
   return pyresult;
 }
 #else
@@ -1182,7 +1950,7 @@ _cffi_f_rt_code_start(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(61));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
   return pyresult;
 }
 #else
@@ -1272,7 +2040,7 @@ _cffi_f_rt_guest_base(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(61));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
   return pyresult;
 }
 #else
@@ -1320,10 +2088,10 @@ _cffi_f_rt_helper_addr(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(55), arg0, (char **)&x0);
+      _cffi_type(62), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(55), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(62), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1335,7 +2103,7 @@ _cffi_f_rt_helper_addr(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(75));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(41));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -1373,7 +2141,7 @@ _cffi_f_rt_helper_lookup_tb(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(61));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -1447,7 +2215,7 @@ _cffi_f_rt_install_stub(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(61));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -1478,7 +2246,7 @@ _cffi_f_rt_reserve_guest(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(61));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
   return pyresult;
 }
 #else
@@ -1560,19 +2328,19 @@ _cffi_f_rt_set_entry(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(61), arg0, (char **)&x0);
+      _cffi_type(71), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (uint8_t *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(61), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(71), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(61), arg1, (char **)&x1);
+      _cffi_type(71), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (uint8_t *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(61), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(71), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2042,30 +2810,34 @@ static void _cffi_checkfld__TB(TB *p)
 struct _cffi_align__TB { char x; TB y; };
 
 static const struct _cffi_global_s _cffi_globals[] = {
-  { "rt_code_free", (void *)_cffi_f_rt_code_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_rt_code_free },
+  { "fp_arm_configure", (void *)_cffi_f_fp_arm_configure, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 67), (void *)_cffi_d_fp_arm_configure },
+  { "fp_arm_slow", (void *)_cffi_f_fp_arm_slow, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 40), (void *)_cffi_d_fp_arm_slow },
+  { "fp_helper_addr", (void *)_cffi_f_fp_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 61), (void *)_cffi_d_fp_helper_addr },
+  { "fp_host_features", (void *)_cffi_f_fp_host_features, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 27), (void *)_cffi_d_fp_host_features },
+  { "rt_code_free", (void *)_cffi_f_rt_code_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_code_free },
   { "rt_code_init", (void *)_cffi_f_rt_code_init, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 20), (void *)_cffi_d_rt_code_init },
-  { "rt_code_ptr", (void *)_cffi_f_rt_code_ptr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 52), (void *)_cffi_d_rt_code_ptr },
-  { "rt_code_start", (void *)_cffi_f_rt_code_start, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 52), (void *)_cffi_d_rt_code_start },
-  { "rt_code_used", (void *)_cffi_f_rt_code_used, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_rt_code_used },
+  { "rt_code_ptr", (void *)_cffi_f_rt_code_ptr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 59), (void *)_cffi_d_rt_code_ptr },
+  { "rt_code_start", (void *)_cffi_f_rt_code_start, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 59), (void *)_cffi_d_rt_code_start },
+  { "rt_code_used", (void *)_cffi_f_rt_code_used, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_code_used },
   { "rt_cpu_exec", (void *)_cffi_f_rt_cpu_exec, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 7), (void *)_cffi_d_rt_cpu_exec },
-  { "rt_guest_base", (void *)_cffi_f_rt_guest_base, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 52), (void *)_cffi_d_rt_guest_base },
-  { "rt_guest_size", (void *)_cffi_f_rt_guest_size, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_rt_guest_size },
-  { "rt_helper_addr", (void *)_cffi_f_rt_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 54), (void *)_cffi_d_rt_helper_addr },
-  { "rt_helper_lookup_tb", (void *)_cffi_f_rt_helper_lookup_tb, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 42), (void *)_cffi_d_rt_helper_lookup_tb },
+  { "rt_guest_base", (void *)_cffi_f_rt_guest_base, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 59), (void *)_cffi_d_rt_guest_base },
+  { "rt_guest_size", (void *)_cffi_f_rt_guest_size, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_guest_size },
+  { "rt_helper_addr", (void *)_cffi_f_rt_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 61), (void *)_cffi_d_rt_helper_addr },
+  { "rt_helper_lookup_tb", (void *)_cffi_f_rt_helper_lookup_tb, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 49), (void *)_cffi_d_rt_helper_lookup_tb },
   { "rt_install_fault_handler", (void *)_cffi_f_rt_install_fault_handler, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 27), (void *)_cffi_d_rt_install_fault_handler },
-  { "rt_install_stub", (void *)_cffi_f_rt_install_stub, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 48), (void *)_cffi_d_rt_install_stub },
-  { "rt_reserve_guest", (void *)_cffi_f_rt_reserve_guest, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 45), (void *)_cffi_d_rt_reserve_guest },
-  { "rt_restore_default_signal", (void *)_cffi_f_rt_restore_default_signal, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 57), (void *)_cffi_d_rt_restore_default_signal },
-  { "rt_set_chaining", (void *)_cffi_f_rt_set_chaining, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 57), (void *)_cffi_d_rt_set_chaining },
-  { "rt_set_entry", (void *)_cffi_f_rt_set_entry, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 60), (void *)_cffi_d_rt_set_entry },
-  { "rt_stat_chains", (void *)_cffi_f_rt_stat_chains, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_rt_stat_chains },
-  { "rt_stat_lookups", (void *)_cffi_f_rt_stat_lookups, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 40), (void *)_cffi_d_rt_stat_lookups },
+  { "rt_install_stub", (void *)_cffi_f_rt_install_stub, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 55), (void *)_cffi_d_rt_install_stub },
+  { "rt_reserve_guest", (void *)_cffi_f_rt_reserve_guest, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 52), (void *)_cffi_d_rt_reserve_guest },
+  { "rt_restore_default_signal", (void *)_cffi_f_rt_restore_default_signal, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 64), (void *)_cffi_d_rt_restore_default_signal },
+  { "rt_set_chaining", (void *)_cffi_f_rt_set_chaining, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 64), (void *)_cffi_d_rt_set_chaining },
+  { "rt_set_entry", (void *)_cffi_f_rt_set_entry, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 70), (void *)_cffi_d_rt_set_entry },
+  { "rt_stat_chains", (void *)_cffi_f_rt_stat_chains, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_stat_chains },
+  { "rt_stat_lookups", (void *)_cffi_f_rt_stat_lookups, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_stat_lookups },
   { "rt_syscall", (void *)_cffi_f_rt_syscall, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 29), (void *)_cffi_d_rt_syscall },
   { "rt_tb_alloc", (void *)_cffi_f_rt_tb_alloc, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 3), (void *)_cffi_d_rt_tb_alloc },
   { "rt_tb_commit", (void *)_cffi_f_rt_tb_commit, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 10), (void *)_cffi_d_rt_tb_commit },
   { "rt_tb_count", (void *)_cffi_f_rt_tb_count, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 38), (void *)_cffi_d_rt_tb_count },
   { "rt_tb_find_host_pc", (void *)_cffi_f_rt_tb_find_host_pc, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 0), (void *)_cffi_d_rt_tb_find_host_pc },
-  { "rt_tb_flush", (void *)_cffi_f_rt_tb_flush, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 64), (void *)_cffi_d_rt_tb_flush },
+  { "rt_tb_flush", (void *)_cffi_f_rt_tb_flush, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 74), (void *)_cffi_d_rt_tb_flush },
   { "rt_tb_invalidate_range", (void *)_cffi_f_rt_tb_invalidate_range, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 23), (void *)_cffi_d_rt_tb_invalidate_range },
   { "rt_tb_lookup", (void *)_cffi_f_rt_tb_lookup, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 3), (void *)_cffi_d_rt_tb_lookup },
 };
@@ -2094,10 +2866,10 @@ static const struct _cffi_field_s _cffi_fields[] = {
                   _CFFI_OP(_CFFI_OP_NOOP, 1) },
   { "fault_signo", offsetof(CPUHeader, fault_signo),
                    sizeof(((CPUHeader *)0)->fault_signo),
-                   _CFFI_OP(_CFFI_OP_NOOP, 71) },
+                   _CFFI_OP(_CFFI_OP_NOOP, 81) },
   { "fault_code", offsetof(CPUHeader, fault_code),
                   sizeof(((CPUHeader *)0)->fault_code),
-                  _CFFI_OP(_CFFI_OP_NOOP, 71) },
+                  _CFFI_OP(_CFFI_OP_NOOP, 81) },
   { "exc_arg2", offsetof(CPUHeader, exc_arg2),
                 sizeof(((CPUHeader *)0)->exc_arg2),
                 _CFFI_OP(_CFFI_OP_NOOP, 1) },
@@ -2112,19 +2884,19 @@ static const struct _cffi_field_s _cffi_fields[] = {
                  _CFFI_OP(_CFFI_OP_NOOP, 1) },
   { "tc", offsetof(TB, tc),
           sizeof(((TB *)0)->tc),
-          _CFFI_OP(_CFFI_OP_NOOP, 61) },
+          _CFFI_OP(_CFFI_OP_NOOP, 71) },
   { "tc_size", offsetof(TB, tc_size),
                sizeof(((TB *)0)->tc_size),
                _CFFI_OP(_CFFI_OP_NOOP, 13) },
   { "jmp_insn", offsetof(TB, jmp_insn),
                 sizeof(((TB *)0)->jmp_insn),
-                _CFFI_OP(_CFFI_OP_NOOP, 72) },
+                _CFFI_OP(_CFFI_OP_NOOP, 82) },
   { "jmp_reset", offsetof(TB, jmp_reset),
                  sizeof(((TB *)0)->jmp_reset),
-                 _CFFI_OP(_CFFI_OP_NOOP, 72) },
+                 _CFFI_OP(_CFFI_OP_NOOP, 82) },
   { "jmp_dest", offsetof(TB, jmp_dest),
                 sizeof(((TB *)0)->jmp_dest),
-                _CFFI_OP(_CFFI_OP_NOOP, 67) },
+                _CFFI_OP(_CFFI_OP_NOOP, 77) },
   { "hash_next", offsetof(TB, hash_next),
                  sizeof(((TB *)0)->hash_next),
                  _CFFI_OP(_CFFI_OP_NOOP, 11) },
@@ -2140,15 +2912,15 @@ static const struct _cffi_field_s _cffi_fields[] = {
 };
 
 static const struct _cffi_struct_union_s _cffi_struct_unions[] = {
-  { "CPUHeader", 66, _CFFI_F_CHECK_FIELDS,
+  { "CPUHeader", 76, _CFFI_F_CHECK_FIELDS,
     sizeof(CPUHeader), offsetof(struct _cffi_align__CPUHeader, y), 0, 10 },
-  { "TB", 69, _CFFI_F_CHECK_FIELDS,
+  { "TB", 79, _CFFI_F_CHECK_FIELDS,
     sizeof(TB), offsetof(struct _cffi_align__TB, y), 10, 12 },
 };
 
 static const struct _cffi_typename_s _cffi_typenames[] = {
-  { "CPUHeader", 66 },
-  { "TB", 69 },
+  { "CPUHeader", 76 },
+  { "TB", 79 },
 };
 
 static const struct _cffi_type_context_s _cffi_type_context = {
@@ -2158,12 +2930,12 @@ static const struct _cffi_type_context_s _cffi_type_context = {
   _cffi_struct_unions,
   NULL,  /* no enums */
   _cffi_typenames,
-  26,  /* num_globals */
+  30,  /* num_globals */
   2,  /* num_struct_unions */
   0,  /* num_enums */
   2,  /* num_typenames */
   NULL,  /* no includes */
-  77,  /* num_types */
+  86,  /* num_types */
   0,  /* flags */
 };
 
