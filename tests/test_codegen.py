@@ -756,6 +756,21 @@ def test_call_helper_with_env(h):
     assert h.run(pc) == EXIT_HALT and h.st.get("y", 2) == 111
 
 
+def test_helper_lookup_by_name(h):
+    """Helpers resolve through rt_helper_addr and the fp table; unknown names
+    are a CodegenError, not a crash."""
+    cg = CodeGen()
+    assert cg.helper_addr("udiv64") == int(ffi.cast("uintptr_t", lib.rt_helper_addr(b"udiv64")))
+    if hasattr(lib, "fp_helper_addr"):
+        assert cg.helper_addr("fp_arm_slow") == int(
+            ffi.cast("uintptr_t", lib.fp_helper_addr(b"fp_arm_slow")))
+    b = IRBuilder()
+    b.call(Helper("no_such_helper", None, ()), None)
+    b.exit_tb(EXIT_HALT)
+    with pytest.raises(CodegenError, match="no_such_helper"):
+        h.cg.gen_block(b.ops, b.ntemps, 0x1000, 0x10000)
+
+
 def test_fault_maps_to_guest_insn():
     """A load from an unmapped guest page faults inside generated code; the
     runtime reports the guest address and the host pc, which the insn map

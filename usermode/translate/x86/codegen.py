@@ -74,11 +74,15 @@ class GenResult:
 
 
 def _runtime_helper_addr(name: str) -> int:
+    """A C helper of the runtime by name (rt_helper_addr, then fp_helper_addr)."""
     from .. import _runtime
-    p = _runtime.lib.rt_helper_addr(name.encode())
-    if p == _runtime.ffi.NULL:
+    lib, ffi = _runtime.lib, _runtime.ffi
+    p = lib.rt_helper_addr(name.encode())
+    if p == ffi.NULL and hasattr(lib, "fp_helper_addr"):
+        p = lib.fp_helper_addr(name.encode())
+    if p == ffi.NULL:
         raise CodegenError(f"the runtime has no helper {name!r}")
-    return int(_runtime.ffi.cast("uintptr_t", p))
+    return int(ffi.cast("uintptr_t", p))
 
 
 def temp_values(op: Op):
