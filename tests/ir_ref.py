@@ -8,10 +8,15 @@ Usage::
     m = RefMachine({g.offset: 5}, mem=bytearray(4096), mem_base=0x10000)
     exit = m.run(builder.ops)          # ('exit', v) | ('goto_tb', n, pc) | ('goto_ptr',)
     m.get_global(g)
+
+Where globals and guest memory live is pluggable: a subclass overrides
+read_global/write_global and load/store (the ARM test harnesses run the IR
+on a real CPU state and GuestMemory that way).
 """
-from usermode.translate.ir import Const, Global, Temp
+from usermode.translate.ir import I64, Const, Global, Temp
 
 M32, M64 = (1 << 32) - 1, (1 << 64) - 1
+PC = Global("pc", 0, I64)        # CPUHeader.pc: goto_tb stores the target there
 
 
 def sx(v, bits):
@@ -87,17 +92,23 @@ class RefMachine:
         if isinstance(v, Const):
             return v.value
         if isinstance(v, Global):
-            return self.g.get(v.offset, 0) & v.type.mask
+            return self.read_global(v) & v.type.mask
         if isinstance(v, Temp):
             return self.temps[v.index] & v.type.mask
         raise TypeError(v)
 
     get_global = get
 
+    def read_global(self, g):
+        return self.g.get(g.offset, 0)
+
+    def write_global(self, g, value):
+        self.g[g.offset] = value
+
     def set(self, d, value):
         value &= d.type.mask
         if isinstance(d, Global):
-            self.g[d.offset] = value
+            self.write_global(d, value)
         else:
             self.temps[d.index] = value
 
@@ -177,7 +188,7 @@ class RefMachine:
             elif n == "exit_tb":
                 return ("exit", args[0])
             elif n == "goto_tb":
-                self.g[0] = args[1]
+                self.write_global(PC, args[1])
                 return ("goto_tb", args[0], args[1])
             elif n == "goto_ptr":
                 return ("goto_ptr",)

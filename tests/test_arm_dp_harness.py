@@ -31,9 +31,10 @@ from typing import Dict, List, Optional
 
 import pytest
 
+from ir_ref import BINOPS, UNOPS, RefMachine, sx
 from usermode.translate.arm import translate as T
 from usermode.translate.arm.cpu import LAYOUT, TBFLAG_THUMB
-from usermode.translate.ir import EXIT_EXCEPTION, Const, Global, Label, Temp
+from usermode.translate.ir import EXIT_EXCEPTION
 
 HAVE_TOOLS = all(shutil.which(t) for t in ("qemu-arm", "arm-linux-gnueabihf-gcc"))
 needs_tools = pytest.mark.skipif(not HAVE_TOOLS, reason="qemu-arm / arm-linux-gnueabihf-gcc missing")
@@ -43,147 +44,31 @@ M32 = 0xFFFFFFFF
 
 
 # ---- IR interpreter ---------------------------------------------------------------------------
-def _sx(v: int, bits: int) -> int:
-    v &= (1 << bits) - 1
-    return v - (1 << bits) if v >> (bits - 1) else v
-
-
-class IRInterp:
-    """Executes one block's ops on a CPU state held as {offset: value}."""
+class IRInterp(RefMachine):
+    """The test-only reference evaluator (tests/ir_ref.py) over a CPU state
+    held as {offset: value} and a sparse byte memory {address: byte}.
+    run() returns ('goto', pc) | ('ptr', None) | ('exit', code)."""
 
     def __init__(self, state: Dict[int, int], mem: Optional[Dict[int, int]] = None):
-        self.state = state
-        self.mem = mem if mem is not None else {}
+        super().__init__()
+        self.g = state
+        self.bytes = mem if mem is not None else {}
 
-    def get(self, v):
-        if isinstance(v, Const):
-            return v.value
-        if isinstance(v, Global):
-            return self.state.get(v.offset, 0) & v.type.mask
-        return self.temps[v.index]
+    def load(self, addr, size, signed):
+        v = sum(self.bytes.get(addr + k, 0) << (8 * k) for k in range(size))
+        return sx(v, 8 * size) if signed else v
 
-    def set(self, d, val: int) -> None:
-        val &= d.type.mask
-        if isinstance(d, Global):
-            self.state[d.offset] = val
-        else:
-            self.temps[d.index] = val
+    def store(self, addr, size, v):
+        for k in range(size):
+            self.bytes[addr + k] = (v >> (8 * k)) & 0xFF
 
     def run(self, ops):
-        """Returns ('goto', pc) | ('ptr', None) | ('exit', code)."""
-        self.temps = {}
-        labels = {op.args[0].id: i for i, op in enumerate(ops) if op.name == "label"}
-        i = 0
-        while i < len(ops):
-            op = ops[i]
-            i += 1
-            n, a = op.name, op.args
-            if n in ("insn_start", "label", "mb"):
-                continue
-            if n == "goto_tb":
-                return ("goto", a[1])
-            if n == "goto_ptr":
-                return ("ptr", None)
-            if n == "exit_tb":
-                return ("exit", a[0])
-            if n == "br":
-                i = labels[a[0].id]
-                continue
-            if n == "brcond":
-                if a[0].evaluate(self.get(a[1]), self.get(a[2]), a[1].type):
-                    i = labels[a[3].id]
-                continue
-            if n == "setcond":
-                self.set(a[1], int(a[0].evaluate(self.get(a[2]), self.get(a[3]), a[2].type)))
-                continue
-            if n == "movcond":
-                ok = a[0].evaluate(self.get(a[2]), self.get(a[3]), a[2].type)
-                self.set(a[1], self.get(a[4]) if ok else self.get(a[5]))
-                continue
-            if n in ("mulu2", "muls2"):
-                lo, hi, x, y = a
-                bits = lo.type.bits
-                x, y = self.get(x), self.get(y)
-                if n == "muls2":
-                    x, y = _sx(x, bits), _sx(y, bits)
-                p = x * y
-                self.set(lo, p)
-                self.set(hi, p >> bits)
-                continue
-            if n == "ld":
-                m, d, addr = a
-                ad = self.get(addr)
-                v = sum(self.mem.get(ad + k, 0) << (8 * k) for k in range(m.size))
-                self.set(d, _sx(v, 8 * m.size) if m.signed else v)
-                continue
-            if n == "st":
-                m, v, addr = a
-                ad, val = self.get(addr), self.get(v)
-                for k in range(m.size):
-                    self.mem[ad + k] = (val >> (8 * k)) & 0xFF
-                continue
-            d = a[0]
-            bits = d.type.bits
-            src = [self.get(x) for x in a[1:]]
-            self.set(d, self._alu(n, bits, src, a))
-        raise AssertionError("block fell off its end")
-
-    @staticmethod
-    def _alu(n, bits, s, a):
-        m = (1 << bits) - 1
-        if n == "mov":
-            return s[0]
-        if n in ("add", "sub", "mul", "and", "or", "xor", "andc"):
-            x, y = s
-            return {"add": x + y, "sub": x - y, "mul": x * y, "and": x & y, "or": x | y,
-                    "xor": x ^ y, "andc": x & ~y}[n]
-        if n in ("shl", "shr", "sar", "rotr", "rotl"):
-            x, c = s[0], s[1] % bits
-            if n == "shl":
-                return x << c
-            if n == "shr":
-                return x >> c
-            if n == "sar":
-                return _sx(x, bits) >> c
-            if n == "rotl":
-                c = (bits - c) % bits
-            return (x >> c) | (x << (bits - c)) if c else x
-        if n == "neg":
-            return -s[0]
-        if n == "not":
-            return ~s[0]
-        if n in ("ext8s", "ext8u", "ext16s", "ext16u"):
-            w = 8 if "8" in n else 16
-            return _sx(s[0], w) if n.endswith("s") else s[0] & ((1 << w) - 1)
-        if n == "ext32s":
-            return _sx(s[0], 32)
-        if n in ("ext32u", "extrl"):
-            return s[0] & M32
-        if n == "extrh":
-            return s[0] >> 32
-        if n == "concat":
-            return s[0] | s[1] << 32
-        if n == "clz":
-            return bits - s[0].bit_length()
-        if n == "ctz":
-            return bits if s[0] == 0 else (s[0] & -s[0]).bit_length() - 1
-        if n == "popcnt":
-            return bin(s[0]).count("1")
-        if n in ("bswap16", "bswap32", "bswap64"):
-            w = int(n[5:]) // 8
-            return int.from_bytes((s[0] & ((1 << (8 * w)) - 1)).to_bytes(w, "little"), "big")
-        if n in ("divu", "remu"):
-            x, y = s
-            if y == 0:
-                return 0 if n == "divu" else x
-            return x // y if n == "divu" else x % y
-        if n in ("divs", "rems"):
-            x, y = _sx(s[0], bits), _sx(s[1], bits)
-            if y == 0:
-                return 0 if n == "divs" else x
-            q = abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1)
-            return q if n == "divs" else x - q * y
-        raise NotImplementedError(n)
+        ex = super().run(ops)
+        if ex[0] == "goto_tb":
+            return ("goto", ex[2])
+        if ex[0] == "goto_ptr":
+            return ("ptr", None)
+        return ex
 
 
 # ---- running a snippet in pyqemu --------------------------------------------------------------
@@ -457,13 +342,12 @@ def expand(templates, thumb: bool, n: int) -> List[Case]:
 
 # ---- self-tests of the interpreter -----------------------------------------------------------
 def test_interp_alu_semantics():
-    i = IRInterp._alu
-    assert i("sar", 32, [0x80000000, 33], None) & M32 == 0xC0000000   # count mod 32
-    assert i("rotr", 32, [1, 1], None) & M32 == 0x80000000
-    assert i("divs", 32, [0x80000000, M32], None) & M32 == 0x80000000
-    assert i("divu", 32, [5, 0], None) == 0
-    assert i("clz", 32, [0], None) == 32
-    assert i("bswap16", 32, [0x11223344], None) == 0x4433
+    assert BINOPS["sar"](0x80000000, 33, 32) & M32 == 0xC0000000   # count mod 32
+    assert BINOPS["rotr"](1, 1, 32) & M32 == 0x80000000
+    assert BINOPS["divs"](0x80000000, M32, 32) & M32 == 0x80000000
+    assert BINOPS["divu"](5, 0, 32) == 0
+    assert UNOPS["clz"](0, 32) == 32
+    assert UNOPS["bswap16"](0x11223344, 32) == 0x4433
 
 
 @needs_tools

@@ -228,117 +228,28 @@ def check_batch(cases: List[MemCase]) -> None:
 
 
 # ---------------------------------------------------------------- the child runner
-def _sx(v: int, bits: int) -> int:
-    v &= (1 << bits) - 1
-    return v - (1 << bits) if v >> (bits - 1) else v
-
-
-def _rot(a: int, n: int, w: int) -> int:
-    n %= w
-    return ((a << n) | (a >> (w - n))) & ((1 << w) - 1) if n else a
-
-
-_BIN = {
-    "add": lambda a, b, w: a + b, "sub": lambda a, b, w: a - b, "mul": lambda a, b, w: a * b,
-    "and": lambda a, b, w: a & b, "or": lambda a, b, w: a | b, "xor": lambda a, b, w: a ^ b,
-    "andc": lambda a, b, w: a & ~b, "shl": lambda a, b, w: a << (b % w),
-    "shr": lambda a, b, w: a >> (b % w), "sar": lambda a, b, w: _sx(a, w) >> (b % w),
-    "rotl": lambda a, b, w: _rot(a, b, w), "rotr": lambda a, b, w: _rot(a, w - b % w, w),
-}
-_UN = {
-    "mov": lambda a, w: a, "neg": lambda a, w: -a, "not": lambda a, w: ~a,
-    "ext8s": lambda a, w: _sx(a, 8), "ext8u": lambda a, w: a & 0xFF,
-    "ext16s": lambda a, w: _sx(a, 16), "ext16u": lambda a, w: a & 0xFFFF,
-    "ext32s": lambda a, w: _sx(a, 32), "ext32u": lambda a, w: a & 0xFFFFFFFF,
-    "extrl": lambda a, w: a & 0xFFFFFFFF, "extrh": lambda a, w: a >> 32,
-    "clz": lambda a, w: w - a.bit_length(),
-    "ctz": lambda a, w: (a & -a).bit_length() - 1 if a else w,
-    "popcnt": lambda a, w: bin(a).count("1"),
-    "bswap16": lambda a, w: int.from_bytes((a & 0xFFFF).to_bytes(2, "little"), "big"),
-    "bswap32": lambda a, w: int.from_bytes((a & 0xFFFFFFFF).to_bytes(4, "little"), "big"),
-    "bswap64": lambda a, w: int.from_bytes(a.to_bytes(8, "little"), "big"),
-}
-
-
 def interp_block(ops, cpu, mem) -> tuple:
-    """Execute one block's IR (a direct reading of ir.py's op table) on the
-    StateView `cpu` and GuestMemory `mem`.  Returns the block exit."""
-    from usermode.translate.ir import Const, Global
-    import struct as _st
-    fmt = {4: "<I", 8: "<Q"}
-    temps = {}
-    labels = {op.args[0].id: i for i, op in enumerate(ops) if op.name == "label"}
+    """Execute one block's IR with the test-only reference evaluator
+    (tests/ir_ref.py) on the StateView `cpu` and GuestMemory `mem`.
+    Returns ('goto_tb',) | ('goto_ptr',) | ('exit', code)."""
+    from ir_ref import RefMachine, sx
 
-    def get(v):
-        if isinstance(v, Const):
-            return v.value
-        if isinstance(v, Global):
-            return _st.unpack_from(fmt[v.type.bits // 8], cpu.buf, v.offset)[0]
-        return temps[v.index]
+    class StateRef(RefMachine):
+        def read_global(self, g):
+            return struct.unpack_from("<Q" if g.type.bits == 64 else "<I", cpu.buf, g.offset)[0]
 
-    def put(d, val):
-        val &= d.type.mask
-        if isinstance(d, Global):
-            _st.pack_into(fmt[d.type.bits // 8], cpu.buf, d.offset, val)
-        else:
-            temps[d.index] = val
+        def write_global(self, g, value):
+            struct.pack_into("<Q" if g.type.bits == 64 else "<I", cpu.buf, g.offset, value)
 
-    def load(m, addr):
-        v = int.from_bytes(mem.read(addr & 0xFFFFFFFF, m.size), "little")
-        return _sx(v, 8 * m.size) if m.signed else v
+        def load(self, addr, size, signed):
+            v = int.from_bytes(mem.read(addr & 0xFFFFFFFF, size), "little")
+            return sx(v, 8 * size) if signed else v
 
-    i = 0
-    while i < len(ops):
-        op = ops[i]
-        i += 1
-        n, a = op.name, op.args
-        if n in ("insn_start", "label", "mb"):
-            continue
-        if n == "goto_tb":
-            cpu.set("pc", a[1])
-            return ("goto_tb",)
-        if n == "goto_ptr":
-            return ("goto_ptr",)
-        if n == "exit_tb":
-            return ("exit", a[0])
-        if n == "br":
-            i = labels[a[0].id]
-        elif n == "brcond":
-            if a[0].evaluate(get(a[1]), get(a[2]), a[1].type):
-                i = labels[a[3].id]
-        elif n == "setcond":
-            put(a[1], int(a[0].evaluate(get(a[2]), get(a[3]), a[2].type)))
-        elif n == "movcond":
-            put(a[1], get(a[4]) if a[0].evaluate(get(a[2]), get(a[3]), a[2].type) else get(a[5]))
-        elif n in ("mulu2", "muls2"):
-            lo, hi, x, y = a
-            w = lo.type.bits
-            x, y = get(x), get(y)
-            if n == "muls2":
-                x, y = _sx(x, w), _sx(y, w)
-            put(lo, x * y)
-            put(hi, (x * y) >> w)
-        elif n == "concat":
-            put(a[0], get(a[1]) | get(a[2]) << 32)
-        elif n == "ld":
-            put(a[1], load(a[0], get(a[2])))
-        elif n == "st":
-            m = a[0]
-            mem.write(get(a[2]), (get(a[1]) & ((1 << 8 * m.size) - 1)).to_bytes(m.size, "little"))
-        elif n == "cmpxchg":
-            m, d, addr, cmp, new = a
-            old = load(m, get(addr))
-            mask = (1 << 8 * m.size) - 1
-            if old & mask == get(cmp) & mask:
-                mem.write(get(addr), (get(new) & mask).to_bytes(m.size, "little"))
-            put(d, old)
-        elif n in _BIN:
-            put(a[0], _BIN[n](get(a[1]), get(a[2]), a[0].type.bits))
-        elif n in _UN:
-            put(a[0], _UN[n](get(a[1]), a[1].type.bits))
-        else:
-            raise NotImplementedError(n)
-    raise RuntimeError("block fell off its end")
+        def store(self, addr, size, v):
+            mem.write(addr & 0xFFFFFFFF, (v & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+
+    ex = StateRef().run(ops)
+    return ex if ex[0] == "exit" else ex[:1]
 
 
 def _runner(elf: str, backend: str) -> int:
