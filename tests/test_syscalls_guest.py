@@ -117,6 +117,6 @@ def test_tcp_echo_between_two_guests(tmp_path):
         if server.poll() is None:
             os.killpg(server.pid, 9)
     assert c.rc == 0, c.stdout + c.stderr
-    assert "client: 25 lines, 297 bytes echoed" in c.stdout
+    assert "client: 25 lines, 341 bytes echoed" in c.stdout
     assert server.returncode == 0, out + err
-    assert b"server: peer 127.0.0.1\nserver: echoed 297 bytes\n" in out
+    assert b"server: peer 127.0.0.1\nserver: echoed 341 bytes\n" in out

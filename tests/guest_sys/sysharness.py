@@ -67,7 +67,7 @@ def build(name: str, isa: str = "arm") -> Path:
 
 def command(runner: str, extra: Sequence[str] = ()) -> list:
     if runner == "qemu":
-        return [QEMU, *extra]
+        return [shutil.which(QEMU) or QEMU, *extra]
     return [sys.executable, "-m", "usermode", *extra]
 
 
