@@ -217,8 +217,42 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
 
     The function is generated as Python source specialised to the form (no
     per-call interpretation of the parts); ``insn(...).method`` is the same
-    encoder as an `Assembler` method that appends to ``self.buf``.
+    encoder as an `Assembler` method that appends to ``self.buf``.  The source
+    is generated and compiled on the form's first use (a run uses a fraction
+    of the forms; compiling all of them would cost start-up time): the method
+    then replaces itself in `Assembler` with the compiled one.
     """
+    cell: List[Optional[Callable]] = [None, None]       # compiled encode, method
+
+    def compiled() -> Callable:
+        if cell[0] is None:
+            cell[0], cell[1] = _compile_insn(parts)
+            for name, v in list(vars(Assembler).items()):
+                if v is method:
+                    setattr(Assembler, name, cell[1])
+        return cell[0]
+
+    def encode(*args):
+        return (cell[0] or compiled())(*args)
+
+    def method(self, *args):
+        if cell[1] is None:
+            compiled()
+        cell[1](self, *args)
+
+    encode.nargs = _nargs(parts)
+    encode.method = method
+    encode.compiled = compiled
+    return encode
+
+
+def _nargs(parts: Tuple[_Part, ...]) -> int:
+    used = [p.arg for p in parts if p.kind in ("reg", "rm", "opreg", "cc", "byte", "imm")]
+    return 1 + max(used + [-1])
+
+
+def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
+    """The specialised (encode, method) pair of a form (see insn)."""
     pfx, opc, w = b"", b"", 0
     reg_arg = rm_arg = opreg_arg = cc_arg = None
     extd = 0
@@ -301,10 +335,7 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
     code = (f"def encode({args}):\n    {src}\n    return out\n"
             f"def method(self{', ' if args else ''}{args}):\n    {src}\n    self.buf += out\n")
     exec(code, ns)
-    encode = ns["encode"]
-    encode.nargs = nargs
-    encode.method = ns["method"]
-    return encode
+    return ns["encode"], ns["method"]
 
 
 def _check_reg(r) -> int:
