@@ -149,10 +149,45 @@ def print_mlockall(proc, args):
     return fmt_flags(T.MLOCKALL_FLAGS, args[0])
 
 
+ITIMER_WHICH = {0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"}
+
+
+def fmt_itimerval(proc, addr):
+    if not addr & 0xFFFFFFFF:
+        return "NULL"
+    if _read(proc, addr, 16) is None:
+        return fmt_pointer(proc, addr)
+    return (f"{{it_interval={fmt_timeval(proc, addr)},"
+            f"it_value={fmt_timeval(proc, (addr + 8) & 0xFFFFFFFF)},}}")
+
+
+def _which(v):
+    v &= 0xFFFFFFFF
+    return ITIMER_WHICH.get(v) or f"{v:#x}"
+
+
+def print_setitimer(proc, args):
+    return f"{_which(args[0])},{fmt_itimerval(proc, args[1])},{fmt_pointer(proc, args[2])}"
+
+
+def result_setitimer(proc, ret, args):
+    return f" = {s32(ret)} (old_value = {fmt_itimerval(proc, args[2])})"
+
+
+def print_getitimer(proc, args):
+    return f"{_which(args[0])},{fmt_pointer(proc, args[1])}"
+
+
+def result_getitimer(proc, ret, args):
+    return f" = {s32(ret)} ({fmt_itimerval(proc, args[1])})"
+
+
 CALL_PRINTERS = {"execve": print_execve, "clone": print_clone, "socket": print_socket,
                  "bind": print_bind, "fallocate": print_fallocate,
                  "newselect": print_newselect, "futimesat": print_futimesat,
-                 "mknod": print_mknod, "mknodat": print_mknodat, "mlockall": print_mlockall}
-RESULT_PRINTERS = {"newselect": result_newselect}
+                 "mknod": print_mknod, "mknodat": print_mknodat, "mlockall": print_mlockall,
+                 "setitimer": print_setitimer, "getitimer": print_getitimer}
+RESULT_PRINTERS = {"newselect": result_newselect, "setitimer": result_setitimer,
+                   "getitimer": result_getitimer}
 
 __all__ = ["CALL_PRINTERS", "RESULT_PRINTERS", "fmt_pointer"]
