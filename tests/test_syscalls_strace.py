@@ -35,10 +35,18 @@ pytestmark = pytest.mark.skipif(not (shutil.which(CC) and shutil.which(QEMU)),
 
 # strings placed once in guest memory (offset -> text with {D} = the test directory)
 STRINGS = {0x000: "{D}/f", 0x080: "{D}/nonexistent", 0x100: "hello\n", 0x180: "{D}/dd",
-           0x200: "/proc/self/exe", 0x280: "{D}", 0x300: "{D}/lnk"}
+           0x200: "/proc/self/exe", 0x280: "{D}", 0x300: "{D}/lnk", 0x380: "{D}/nodir/x",
+           0x3C0: "tgt"}
 TERMIOS_A = b"A" * 36 + b"\0"
 IOV = struct.pack("<2I", B + 0x100, 6)
 TS_1US = struct.pack("<ii", 0, 1000)
+SIN = struct.pack("<HH4s8x", 2, 0x5000, bytes([127, 0, 0, 1]))            # 127.0.0.1:80
+SUN = struct.pack("<H", 1) + b"/tmp/sock" + bytes(99)
+SA_OTHER = struct.pack("<H", 99) + bytes(range(1, 15))
+FDSET_NULLFD = (1 << NULLFD).to_bytes(8, "little")
+POLL_NULLFD = struct.pack("<ihh", NULLFD, 1 | 4, 0)
+ZERO16 = bytes(16)
+EXEC_ARGV = struct.pack("<II", B + 0x3C0, 0)
 
 # (nr, six args, compare mode, {offset: bytes} set before the call)
 CASES = [
@@ -152,6 +160,87 @@ CASES = [
     (118, (NULLFD,), "full", {}),                                     # fsync
     (240, (B + 0x900, 1 | 128, 1, 0, 0, 0), "full", {0x900: b"\5\0\0\0"}),  # futex wake
     (240, (B + 0x900, 128, 4, B + 0x700, 0, 0), "full", {0x700: TS_1US}),
+    # ---- processes, files and nodes
+    (11, (B + 0x80, B + 0xF80, 0), "full", {0xF80: EXEC_ARGV}),     # execve ENOENT
+    (11, (B + 0x80, 0x30000000, 0), "full", {}),                    # unreadable argv
+    (387, (AT, B + 0x80, B + 0xF80, 0, 0), "call", {}),             # execveat: qemu ENOSYS
+    (120, (0x100 | 0x11, 0, 0, 0, 0), "call", {}),                  # clone CLONE_VM: qemu EINVAL
+    (280, (0, 99, 0, 4, 0), "full", {}),                            # waitid ECHILD
+    (96, (0, 0), "full", {}), (136, (0xFFFFFFFF,), "full", {}),
+    (14, (B + 0x380, 0o10644, 0, 0), "full", {}),                   # mknod FIFO ENOENT
+    (14, (B + 0x380, 0o60600, 0x801, 0), "full", {}),               # makedev(8,1)
+    (324, (AT, B + 0x380, 0o20644, 0x103, 0), "full", {}),          # mknodat
+    (331, (B + 0x3C0, AT, B + 0x380), "full", {}),                  # symlinkat
+    (330, (AT, B, AT, B + 0x380, 0x400), "full", {}),               # linkat
+    (325, (AT, B + 0x380, 1, 2, 0x100), "full", {}),                # fchownat
+    (16, (B + 0x380, 1, 2), "full", {}), (182, (B + 0x380, 1, 2), "full", {}),
+    (95, (99, 1, 2), "full", {}), (212, (B + 0x380, 1, 2), "full", {}),
+    (326, (AT, B, 0, 0), "full", {}),                               # futimesat NULL
+    (326, (AT, B, B + 0xC00, 0), "full", {0xC00: ZERO16}),
+    (348, (AT, B, 0, 0), "full", {}), (269, (B + 0x80, 0), "full", {}),
+    (382, (AT, B + 0x80, AT, B + 0x380, 0), "full", {}),            # renameat2
+    (92, (B + 0x80, 0), "full", {}), (93, (99, 0), "full", {}),
+    (352, (99, 1, 0x1000, 0, 0x2000, 0), "full", {}),               # fallocate
+    (352, (99, 0x42, 0x1000, 0, 0x2000, 0), "full", {}),
+    (143, (99, 2), "full", {}), (36, (), "full", {}), (373, (99,), "full", {}),
+    (187, (99, 98, 0, 10), "full", {}), (239, (99, 98, 0, 10), "full", {}),
+    (391, (99, 0, 98, 0, 10, 0), "full", {}),                       # copy_file_range
+    (340, (99, 0, 98, 0, 10, 0), "full", {}), (342, (99, 98, 10, 0), "full", {}),
+    (225, (99, 0, 0, 0, 10), "full", {}), (270, (99, 0, 0, 0, 0, 0), "full", {}),
+    (361, (NULLFD, B + 0x800, 1, 0, 0), "full", {0x800: IOV}),      # preadv
+    (362, (NULLFD, B + 0x800, 1, 0, 0), "full", {}),                # pwritev
+    (385, (B + 0x3C0, 1), "call", {}),                              # memfd_create
+    (351, (0,), "call", {}), (356, (0, 0o2000000), "call", {}),     # eventfd(2)
+    (316, (), "call", {}), (317, (99, B, 0x100), "full", {}), (318, (99, 1), "full", {}),
+    (350, (1, 0), "call", {}), (353, (99, 0, B + 0xC00, 0), "full", {0xC00: ZERO16}),
+    (354, (99, B + 0xC00), "full", {}),
+    # ---- memory
+    (144, (B + 0x8000, 4096, 4), "full", {}), (144, (B + 0x8001, 4096, 4), "full", {}),
+    (219, (B + 0x8000, 4096, B + 0x1000), "full", {}),              # mincore
+    (150, (0x1000, 4096), "full", {}),
+    (151, (0x1000, 4096), "call", {}),          # unmapped: qemu 0, the kernel ENOMEM
+    (152, (8,), "full", {}), (152, (3,), "full", {}), (153, (), "full", {}),
+    (390, (0x1000, 4096, 0), "call", {}),                           # mlock2: qemu ENOSYS
+    # ---- time
+    (104, (0, B + 0xC00, 0), "full", {0xC00: ZERO16}),              # setitimer disarm
+    (104, (0, B + 0xC00, B + 0xC20), "full", {}),
+    (104, (0x63, B + 0xC00, 0), "full", {}),
+    (105, (0, B + 0xC20), "full", {}),
+    (105, (1, 0), "call", {}),                  # NULL: qemu 0, the kernel EFAULT
+    (262, (0, 0), "full", {}),                                      # clock_settime EFAULT
+    (258, (99, 0, 0, 0), "full", {}),                               # timer_settime NULL
+    # ---- ids
+    (164, (0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF), "full", {}),
+    (70, (0xFFFFFFFF, 0xFFFFFFFF), "full", {}), (203, (0xFFFFFFFF, 0xFFFFFFFF), "full", {}),
+    (165, (B + 0x400, B + 0x404, B + 0x408), "full", {}),
+    (209, (B + 0x400, B + 0x404, B + 0x408), "full", {}),
+    (80, (0, 0), "call", {}), (205, (0, 0), "call", {}),
+    (138, (0xFFFFFFFF,), "full", {}), (216, (0xFFFFFFFF,), "full", {}),
+    # ---- multiplexing
+    (142, (NULLFD + 1, B + 0xB00, 0, 0, B + 0xB80), "full",
+     {0xB00: FDSET_NULLFD, 0xB80: bytes(8)}),                       # _newselect
+    (142, (NULLFD + 1, B + 0xB00, B + 0xB00, 0, 0), "full", {}),
+    (168, (B + 0xD00, 1, 0), "full", {0xD00: POLL_NULLFD}),         # poll
+    (336, (B + 0xD00, 1, B + 0xD80, 0, 8), "full", {0xD80: bytes(8)}),   # ppoll
+    (335, (NULLFD + 1, B + 0xB00, 0, 0, B + 0xD80, 0), "full", {0xB00: FDSET_NULLFD}),
+    (250, (1,), "call", {}), (357, (0o2000000,), "call", {}),
+    (251, (99, 1, NULLFD, B + 0xE00), "full", {}), (252, (99, B + 0xE00, 1, 0), "full", {}),
+    # ---- sockets
+    (281, (2, 1, 0), "call", {}), (281, (1, 0x80801, 0), "call", {}),
+    (281, (16, 3, 9), "call", {}), (281, (4, 10, 0), "full", {}),
+    (282, (99, B + 0xA00, 16), "full", {0xA00: SIN}),               # bind AF_INET
+    (282, (99, B + 0xA80, 110), "full", {0xA80: SUN}),              # AF_UNIX
+    (282, (99, B + 0xB40, 16), "full", {0xB40: SA_OTHER}),          # other family
+    (283, (99, B + 0xA00, 16), "full", {}),                         # connect
+    (284, (99, 5), "full", {}), (285, (99, 0, 0), "full", {}), (366, (99, 0, 0, 0), "full", {}),
+    (286, (99, B + 0x400, B + 0x480), "full", {}), (293, (99, 1), "full", {}),
+    (294, (99, 1, 2, B + 0x400, 4), "full", {}), (295, (99, 1, 3, B + 0x400, B + 0x480), "full",
+                                                  {0x480: struct.pack("<I", 4)}),
+    (290, (99, B + 0x100, 6, 0, 0, 0), "full", {}), (292, (99, B + 0x400, 6, 0, 0, 0), "full", {}),
+    (296, (99, B + 0xF00, 0), "call", {0xF00: bytes(28)}),          # qemu 0, kernel EBADF
+    (297, (99, 0, 0x40), "full", {}),                               # recvmsg EFAULT
+    (374, (99, B + 0xF00, 1, 0), "call", {}),   # qemu 1, the kernel EBADF
+    (365, (99, B + 0xF00, 1, 0, 0), "call", {}),
     (9999, (1, 2, 3), "full", {}),                                    # Unknown syscall
     (0xF0002, (B, B + 64, 0), "silent", {}),                          # cacheflush: no line
     (20, (), "call", {}),
