@@ -4,7 +4,10 @@ pyqemu (``python -m usermode`` from this source tree).
 Both get the same runner binary and the image on stdin, a small fixed
 environment without QEMU_* variables, and a timeout.  Environment overrides
 (shared with tests/guestbuild.py): PYQEMU_QEMU_ARM (reference command,
-default qemu-arm), PYQEMU_TEST_CMD (command standing for pyqemu).
+default qemu-arm), PYQEMU_TEST_CMD (command standing for pyqemu), and
+PYQEMU_ROOT: the pyqemu source tree to run (default: this one), e.g. an
+unpacked ``git archive HEAD`` with its runtime built, so that a long soak
+is not disturbed by edits in the working tree.
 
 Usage::
 
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import List, NamedTuple, Optional
 
 REPO = Path(__file__).resolve().parents[2]
+ROOT = Path(os.environ.get("PYQEMU_ROOT", REPO))
 EMULATORS = ("qemu", "pyqemu")
 QEMU = {"arm": os.environ.get("PYQEMU_QEMU_ARM", "qemu-arm")}
 TIMEOUT = float(os.environ.get("PYQEMU_RISU_TIMEOUT", "300"))
@@ -74,7 +78,7 @@ def run(emulator: str, arch: str, runner: Path, blob: bytes, timeout: float = TI
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         cwd=REPO, env=env, start_new_session=True, preexec_fn=_limits)
+                         cwd=ROOT if emulator == "pyqemu" else REPO, env=env, start_new_session=True, preexec_fn=_limits)
     try:
         out, err = p.communicate(blob, timeout=timeout)
         rc = p.returncode

@@ -1,5 +1,5 @@
 """A32 instruction descriptions for the risu generator (ARMv7-A/ARMv8 AArch32
-user-mode integer instructions, plus the VFP moves of vfp.py).
+user-mode integer instructions, plus VFP: vfp.py, vfp_arith.py).
 
 Every row: name, encoding diagram (ARM ARM bit order, ``(0)``/``(1)``
 should-be bits written as the fixed value, since the other value is
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..describe import I, Mem, Table
 from .fields import COND, HELPERS, R, REGLIST, RPC
-from . import vfp
+from . import vfp, vfp_arith
 
 DEFAULTS = {"cond": COND, "rd": R, "rn": R, "rm": R, "rs": R, "rt": R, "ra": R,
             "rdlo": R, "rdhi": R, "rt2": R, "list": REGLIST}
@@ -248,6 +248,7 @@ def _excl():
     return rows
 
 
-DESCS = _dp() + MUL + MEDIA + PARALLEL + MISC + _ldst() + LDM + _excl() + vfp.descs("cond:4")
+DESCS = (_dp() + MUL + MEDIA + PARALLEL + MISC + _ldst() + LDM + _excl() + vfp.descs("cond:4")
+         + vfp_arith.descs("cond:4"))
 
 TABLE = Table("a32", 32, DESCS, DEFAULTS, HELPERS)

@@ -28,11 +28,24 @@ FP_EDGES = (0x0000000000000000, 0x8000000000000000, 0x7FF0000000000000, 0xFFF000
             0x000FFFFFFFFFFFFF, 0x7FEFFFFFFFFFFFFF, 0x3F8000007F800000, 0x7FC00000FF800000)
 
 
+SP_EDGES = (0x00000000, 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000, 0xFFC00000, 0x7FA00000,
+            0x00000001, 0x807FFFFF, 0x00800000, 0x3F800000, 0xBF000000, 0x3F000000, 0x4F000000,
+            0xCF000000, 0x4F800000, 0x5F000000, 0x3FC00000, 0x40490FDB, 0x7F7FFFFF, 0x33800000)
+DP_SMALL = (0x3FF0000000000000, 0xC000000000000000, 0x3FE0000000000000, 0x3FF8000000000000,
+            0x41E0000000000000, 0xC1E0000000000000, 0x41F0000000000000, 0x3CA0000000000000,
+            0x4330000000000000, 0x400921FB54442D18, 0x8010000000000000, 0x0010000000000000)
+
+
 def _dreg(rng: random.Random) -> int:
     r = rng.random()
-    if r < 0.2:
-        return rng.choice(FP_EDGES)
+    if r < 0.15:
+        return rng.choice(FP_EDGES + DP_SMALL)
+    if r < 0.3:
+        return rng.choice(SP_EDGES) | rng.choice(SP_EDGES) << 32
     if r < 0.4:
+        # a double near an integer, or a float of small magnitude
+        return rng.choice(DP_SMALL) ^ rng.getrandbits(rng.choice((1, 8, 20, 52)))
+    if r < 0.5:
         return interesting32(rng) | interesting32(rng) << 32
     return rng.getrandbits(64)
 
@@ -60,6 +73,33 @@ def fields(rec: bytes) -> Dict[str, object]:
         out[f"d{i}"] = v[18 + i]
     out["mem"] = rec[L.R_MEM:L.R_MEM + L.MEM_SIZE]
     return out
+
+
+def to_named(rec: bytes) -> Dict[str, str]:
+    """A record as {field: hex string} (regression data)."""
+    f = fields(rec)
+    return {k: (v.hex() if k == "mem" else fmt_value(k, v).split()[0]) for k, v in f.items()}
+
+
+def from_named(named: Dict[str, str], base: bytes = b"") -> bytes:
+    """The record with the given fields (hex strings), the rest from ``base``
+    (default: all zero)."""
+    rec = bytearray(base or bytes(L.RECORD_SIZE))
+    for k, v in named.items():
+        if k == "mem":
+            data = bytes.fromhex(v)
+            rec[L.R_MEM:L.R_MEM + len(data)] = data
+        elif k in REG_NAMES:
+            struct.pack_into("<I", rec, 4 * REG_NAMES.index(k), int(v, 16))
+        elif k == "apsr":
+            struct.pack_into("<I", rec, L.R_APSR, int(v, 16))
+        elif k == "fpscr":
+            struct.pack_into("<I", rec, L.R_FPSCR, int(v, 16))
+        elif k.startswith("d") and k[1:].isdigit() and int(k[1:]) < 32:
+            struct.pack_into("<Q", rec, L.R_D + 8 * int(k[1:]), int(v, 16))
+        else:
+            raise KeyError(f"no record field {k!r}")
+    return bytes(rec)
 
 
 def call_index(rec: bytes) -> int:

@@ -57,6 +57,12 @@ class ArmTarget:
     def call_index(self, rec: bytes) -> int:
         return S.call_index(rec)
 
+    def named(self, rec: bytes):
+        return S.to_named(rec)
+
+    def from_named(self, named, base: bytes = b"") -> bytes:
+        return S.from_named(named, base)
+
     def format_fields(self, rec: bytes, names: Sequence[str]) -> str:
         f = S.fields(rec)
         return "  ".join(f"{n}={S.fmt_value(n, f[n])}" for n in names if n != "mem")
