@@ -117,10 +117,8 @@ def sys_clone(proc, flags, newsp, ptid, tls, ctid, *_):
 def sys_wait4(proc, pid, status, options, rusage, *_):
     st = HostBuf(4)
     ru = HostBuf(HOST_RUSAGE.size)
-    if status:
-        proc.mem.write(status, proc.mem.read(status, 4))      # -EFAULT up front
     r = hsys(H["wait4"], s32(pid), st.addr, s32(options), ru.addr if rusage else 0)
-    if r > 0:
+    if r > 0:                       # as the kernel: the child is reaped, then -EFAULT
         if status:
             proc.mem.write(status, st.bytes())
         if rusage:
