@@ -8,9 +8,30 @@ kernel returns it) is written to r0.  Everything else is data:
   arm_names.py    qemu 7.2's strace names/specs for the numbers not implemented
   structs.py      guest/host structure layouts and conversions
   xlat.py         flag/command translation tables
-  strace.py       -strace output in qemu-user's format (strace_tables.py: names)
-  sys_*.py        the handlers, one concern per file
-  state.py        per-process state kept for the guest (signal dispositions...)
+  strace.py       -strace output in qemu-user's format (strace_tables.py: names,
+                  strace_more.py: the irregular process/network/select printers)
+  hostsys.py      raw host syscalls, guest pointer -> host pointer checks, -L paths
+  state.py        per-process state kept for the guest (signal dispositions, file
+                  mappings for /proc/self/maps...)
+  sys_*.py        the handlers, one concern per file:
+      sys_io        read/write/open/close/seek/dup/pipe/fcntl/ioctl, p{read,write}v
+      sys_fs        stat family, access, cwd, mkdir/unlink/rename/link, readlink
+      sys_fsattr    chown family, utime family, mknod, linkat/symlinkat, renameat2, sync
+      sys_dirent    getdents64 with directory cookies that fit a 32-bit guest
+      sys_xfer      sendfile, copy_file_range, splice, tee, fallocate, readahead, fadvise
+      sys_fdkind    eventfd, memfd_create, inotify, timerfd
+      sys_mem       brk, mmap2, munmap, mprotect, madvise, mremap, msync, mlock, mincore
+      sys_fork      fork, vfork, clone (host fork), wait4, waitid
+      sys_exec      execve/execveat: ARM programs re-run this translator
+      sys_proc      exit, pids, uname, limits, usage, affinity, kill, prctl, futex
+      sys_ids       uid/gid calls (16- and 32-bit), priorities, personality
+      sys_time      clocks, sleeps, gettimeofday, times
+      sys_timer     setitimer/getitimer, timer_create family, clock_settime
+      sys_poll      poll, ppoll, select, pselect6, epoll
+      sys_socket    socket calls and options; sys_sockmsg: sendmsg/recvmsg/mmsg, cmsgs
+      sys_procfs    /proc/self/{exe,cmdline,maps,auxv,stat} and /proc/cpuinfo
+      sys_signal    signal state (the signals layer delivers)
+      sys_arm       the ARM-private calls (cacheflush, set_tls, get_tls)
 
 Unknown numbers return -ENOSYS.  exit/exit_group raise GuestExit(status): the
 engine must let it propagate and end the host process with that status.

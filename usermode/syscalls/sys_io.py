@@ -12,9 +12,8 @@ Usage (handlers take the process and the six raw argument registers)::
 from __future__ import annotations
 
 import errno
-import os
 
-from .hostsys import (H, HostBuf, SysError, cstr, guest_path_arg, hbuf, hbuf_checked, hsys, read_path,
+from .hostsys import (H, HostBuf, SysError, guest_path_arg, hbuf, hbuf_checked, hsys, read_path,
                       s32, s64pair, GuestFault, PROT_READ, PROT_WRITE)
 from .structs import FLOCK32, FLOCK64, IOVEC32, HOST_IOVEC, flock_from_guest32, flock_to_guest32
 from .xlat import FCNTL_CMDS, IOCTL_CMDS, OPEN_FLAGS, PIPE2_FLAGS

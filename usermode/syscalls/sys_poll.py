@@ -22,7 +22,7 @@ from __future__ import annotations
 import errno
 
 from .hostsys import H, HostBuf, PROT_READ, PROT_WRITE, SysError, hbuf_checked, hsys, s32
-from .structs import (EPOLL_EVENT32, HOST_EPOLL_EVENT, HOST_TIMEVAL, TIMESPEC32, TIMESPEC64,
+from .structs import (EPOLL_EVENT32, HOST_EPOLL_EVENT, HOST_TIMEVAL, TIMESPEC64,
                       TIMEVAL32, epoll_events_to_guest, epoll_events_to_host,
                       timespec64_from_guest, timespec_from_guest32, timespec_to_guest32, timeval_to_guest32)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 
 from .hostsys import H, HostBuf, hsys, s32
-from .structs import (HOST_ITIMERVAL, HOST_SIGEVENT, ITIMERVAL32, SIGEVENT32, sigevent_to_host,
+from .structs import (HOST_ITIMERVAL, ITIMERVAL32, SIGEVENT32, sigevent_to_host,
                       itimer_to_guest, itimer_to_host, timespec64_from_guest)
 from .sys_fdkind import gettime_conv, settime_conv
 from .xlat import BitTable, bit
