@@ -9,3 +9,9 @@ Usage::
     python -m usermode ./hello-arm world
 """
 __version__ = "0.1.0"
+
+
+def run(argv, **options):
+    """Run an ARM guest program; see usermode.api.run (returns a GuestRun)."""
+    from .api import run as _run
+    return _run(argv, **options)
