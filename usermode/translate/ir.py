@@ -97,6 +97,28 @@ fpflags_set a      replace them
 fpround_set a      set the dynamic rounding mode (FPR_NEAREST_EVEN, FPR_UP, ...)
 ------------------------------------------------------------------ end of fp ops
 
+Vector (gvec) ops (lowering: usermode/translate/x86/vec*.py) -------------------
+Vectors live in the CPU state: d, a, b are byte offsets (ints) of vectors in
+it, n is the operation size in bytes (8 or 16; the size of d), e an element
+size in bytes (1, 2, 4, 8).  An op reads all its sources before writing d, so
+operands may overlap.  x is a `VecEnv` (sticky saturation flag, vector FP
+mode) for ops that saturate or compute floating point, else None.
+vmov d,a,n             d = a (n a multiple of 8, up to 32)
+vdupi d,imm,n          d = the 64-bit constant imm, repeated
+vdup e,d,v,n           every element of d = the low 8e bits of the value v (I32/I64)
+vdupe e,d,a,n          every element of d = the element at offset a
+vld d,addr,n           d = the n bytes (1..32) of guest memory at addr (an I32/I64 value)
+vst a,addr,n           guest memory at addr = the n bytes at a
+vperm dsts,srcs,idx    bytes: dsts/srcs are tuples of (offset, size) ranges; byte i of
+                       the concatenated destinations = byte idx[i] of the concatenated
+                       sources (idx[i] == -1: unchanged)
+vldx dsts,addr,n,idx   vperm from the n bytes of guest memory at addr
+vstx srcs,addr,n,idx   guest memory byte i (of n) = source byte idx[i]
+vop op,e,d,a,b,i,n,x   lane-wise operation `op` (a name of VEC_OPS, semantics there):
+                       elements of size e, b an offset or None, i an immediate or 0
+                       (vector fp ops need the scalar ``fpenv`` first)
+-------------------------------------------------------------- end of vector ops
+
 Guest addresses are I32 for 32-bit guests (I64 for 64-bit guests): they are
 offsets from the guest base, so no guest access can leave the reserved region.
 """
@@ -501,4 +523,129 @@ def _fp_emitters():
 
 
 for _name, _fn in _fp_emitters().items():
+    setattr(IRBuilder, _name, _fn)
+
+
+# ================================================================== vector (gvec)
+# (the vector ops of the table above; VEC_OPS numbering is shared with the C
+# reference implementation usermode/translate/runtime/neon_helpers.c)
+@dataclass(frozen=True)
+class VecEnv:
+    """What saturating and floating-point vector ops need from the guest.
+
+    ``sat`` |= ``sat_mask`` when an op saturates (sticky).  Vector fp ops use
+    the standard mode (flush-to-zero, default NaN, round to nearest even)
+    whatever the scalar mode; their IEEE flags accumulate with the scalar ones
+    (fpflags_get).  While ``fp_guard & fp_guard_mask`` != 0 at run time they
+    take the slow path; ``slow`` is the whole-vector reference helper:
+    slow(env, vec_opcode(op, e, n), d, a, b, i)."""
+    sat: Global
+    sat_mask: int
+    fp_guard: Optional[Global] = None
+    fp_guard_mask: int = 0
+    slow: Any = None
+
+    def __repr__(self) -> str:
+        return "vx"
+
+
+# Lane-wise vector operations (vop).  Shapes, by group: "same": d, a, b are n
+# bytes of e-byte elements; "long": d 16 bytes of 2e-byte elements, a and b 8
+# bytes of e; "wide": d and a 16 bytes of 2e, b 8 bytes of e; "narrow": d 8
+# bytes of e/2-byte elements, a (and b) 16 bytes of e.  _s/_u: signed/unsigned.
+# q* ops saturate (x.sat).  f* ops are IEEE binary32 (e == 4) in the standard mode.
+VEC_OPS = (
+    # same, binary: d = a op b
+    "add", "sub", "mul", "and", "or", "xor", "andc", "orc",
+    "min_s", "min_u", "max_s", "max_u",
+    "ceq", "cgt_s", "cgt_u", "cge_s", "cge_u", "tst",      # all ones / zero; tst: a & b != 0
+    "abd_s", "abd_u", "aba_s", "aba_u",                    # |a - b|; aba: d += |a - b|
+    "hadd_s", "hadd_u", "rhadd_s", "rhadd_u", "hsub_s", "hsub_u",   # (a +- b [+ 1]) >> 1
+    "qadd_s", "qadd_u", "qsub_s", "qsub_u",
+    # a shifted by the signed low byte of b's element (negative: right; r: rounding)
+    "shl_s", "shl_u", "rshl_s", "rshl_u", "qshl_s", "qshl_u", "qrshl_s", "qrshl_u",
+    "mla", "mls", "mulp",                                  # d +-= a * b; polynomial (e 1)
+    "qdmulh", "qrdmulh",                                   # sat((2ab [+ round]) >> 8e)
+    "bsl", "bit", "bif",       # d = d ? a : b;  b ? a : d;  b ? d : a  (bitwise)
+    "padd", "pmax_s", "pmax_u", "pmin_s", "pmin_u",        # adjacent pairs of a, then of b
+    # same, float binary
+    "fadd", "fsub", "fmul", "fabd", "fmla", "fmls",        # fmla: d + a*b, two roundings
+    "fma", "fms",                                          # d +- a*b, one rounding
+    "fmax", "fmin", "fceq", "fcge", "fcgt", "facge", "facgt",
+    "fpadd", "fpmax", "fpmin", "frecps", "frsqrts",        # 2 - ab; (3 - ab) / 2
+    # long: d = widen(a) op widen(b)
+    "addl_s", "addl_u", "subl_s", "subl_u", "abdl_s", "abdl_u", "abal_s", "abal_u",
+    "mull_s", "mull_u", "mlal_s", "mlal_u", "mlsl_s", "mlsl_u",
+    "qdmull", "qdmlal", "qdmlsl", "mullp",
+    # wide: d = a op widen(b)
+    "addw_s", "addw_u", "subw_s", "subw_u",
+    # narrow: d = high half of (a op b [+ round])
+    "addhn", "raddhn", "subhn", "rsubhn",
+    # same, unary (b None)
+    "neg", "abs", "qneg", "qabs", "not", "cls", "clz", "cnt",
+    "rev",                                                 # e-elements reversed in i-byte groups
+    "cgt0", "cge0", "ceq0", "cle0", "clt0", "recpe_u", "rsqrte_u",
+    "fneg", "fabs", "fcgt0", "fcge0", "fceq0", "fcle0", "fclt0", "frecpe", "frsqrte",
+    "fcvt_fs", "fcvt_fu", "fcvt_sf", "fcvt_uf",            # float <-> int, i fraction bits
+    "paddl_s", "paddl_u", "padal_s", "padal_u",            # d (2e elements) [+]= pair sums of a
+    # unary, long / narrow
+    "movl_s", "movl_u", "movn", "qmovn_s", "qmovn_u", "qmovun",
+    "fcvt_hf", "fcvt_fh",                                  # binary16 (8 bytes) <-> binary32
+    # shift by the immediate i (right shifts: 1..8e; left: 0..8e-1)
+    "shli", "shri_s", "shri_u", "rshri_s", "rshri_u",
+    "srai_s", "srai_u", "rsrai_s", "rsrai_u",              # d += a >> i
+    "sri", "sli",                                          # shift and insert into d
+    "qshli_s", "qshli_u", "qshlui",                        # qshlui: signed in, unsigned out
+    "shll_s", "shll_u",                                    # long: widen(a) << i (i <= 8e)
+    "shrn", "rshrn", "qshrn_s", "qshrn_u", "qrshrn_s", "qrshrn_u", "qshrun", "qrshrun",
+    # table lookup (e 1): d byte = byte a[k] of the i-byte table at b; out of range:
+    # 0 (tbl) or unchanged (tbx)
+    "tbl", "tbx",
+)
+VEC_OP_INDEX = {name: k for k, name in enumerate(VEC_OPS)}
+
+
+def vec_opcode(op: str, e: int, n: int) -> int:
+    """The opcode of a vop for the reference helper: index | log2(e) << 8 | (n == 16) << 10."""
+    return VEC_OP_INDEX[op] | (e.bit_length() - 1) << 8 | (n == 16) << 10
+
+
+def _vec_emitters():
+    def vmov(self, d, a, n):
+        self.emit("vmov", d, a, n)
+
+    def vdupi(self, d, imm, n):
+        self.emit("vdupi", d, imm & I64.mask, n)
+
+    def vdup(self, e, d, v, n):
+        self.emit("vdup", e, d, self._v(v, I64 if e == 8 else I32), n)
+
+    def vdupe(self, e, d, a, n):
+        self.emit("vdupe", e, d, a, n)
+
+    def vld(self, d, addr, n, addr_type=I32):
+        self.emit("vld", d, self._v(addr, addr_type), n)
+
+    def vst(self, a, addr, n, addr_type=I32):
+        self.emit("vst", a, self._v(addr, addr_type), n)
+
+    def vperm(self, dsts, srcs, idx):
+        self.emit("vperm", tuple(dsts), tuple(srcs), tuple(idx))
+
+    def vldx(self, dsts, addr, n, idx, addr_type=I32):
+        self.emit("vldx", tuple(dsts), self._v(addr, addr_type), n, tuple(idx))
+
+    def vstx(self, srcs, addr, n, idx, addr_type=I32):
+        self.emit("vstx", tuple(srcs), self._v(addr, addr_type), n, tuple(idx))
+
+    def vop(self, op, e, d, a, b=None, i=0, n=8, x=None):
+        if op not in VEC_OP_INDEX:
+            raise ValueError(f"unknown vector op {op!r}")
+        self.emit("vop", op, e, d, a, b, i, n, x)
+
+    return dict(vmov=vmov, vdupi=vdupi, vdup=vdup, vdupe=vdupe, vld=vld, vst=vst,
+                vperm=vperm, vldx=vldx, vstx=vstx, vop=vop)
+
+
+for _name, _fn in _vec_emitters().items():
     setattr(IRBuilder, _name, _fn)
