@@ -23,11 +23,13 @@ def _cdef_text() -> str:
 
 
 ffibuilder = FFI()
-ffibuilder.cdef(_cdef_text() + _read("fp_helpers.h"))            # + floating point
+ffibuilder.cdef(_cdef_text() + _read("fp_helpers.h")            # + floating point
+                + _read("neon_helpers.h"))                        # + vector (NEON)
 ffibuilder.set_source(
     "usermode.translate._runtime",
     _read("runtime.c").replace('#include "runtime.h"', _read("runtime.h"))
-    + _read("fp_helpers.c"),                                          # floating point
+    + _read("fp_helpers.c")                                           # floating point
+    + _read("neon_helpers.c"),                                        # vector (NEON)
     extra_compile_args=["-O2", "-std=gnu11", "-Wall"],
     libraries=["pthread", "m"],
 )
