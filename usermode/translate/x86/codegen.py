@@ -316,6 +316,8 @@ DISPATCH: Dict[str, Callable] = {
 # floating point (x86/fp.py): its lowerings, and the MXCSR switch in the stub
 from .fp import FP_DISPATCH, gen_fp_epilogue, gen_fp_prologue  # noqa: E402
 DISPATCH.update(FP_DISPATCH)
+from .vec import VEC_DISPATCH  # noqa: E402  (vector ops: x86/vec.py)
+DISPATCH.update(VEC_DISPATCH)
 FP_FRAME = Mem(RSP, 8 * MAX_TEMP_SLOTS)           # host MXCSR, guest FP slot offset
 
 
