@@ -23,7 +23,8 @@ from .ir import I32, I64, Global
 
 HEADER_FIELDS = [  # (name, size) exactly as struct CPUHeader
     ("pc", 8), ("tb_flags", 8), ("exception", 4), ("running", 4), ("exc_arg", 8),
-    ("host_pc", 8), ("guest_base", 8), ("fault_signo", 4), ("fault_code", 4), ("exc_arg2", 8),
+    ("host_pc", 8), ("guest_base", 8), ("fault_signo", 2), ("fault_code", 2),
+    ("exit_request", 4), ("exc_arg2", 8),
 ]
 HEADER_SIZE = 64
 

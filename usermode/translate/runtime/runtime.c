@@ -30,7 +30,21 @@
 #define EXIT_SYSCALL    2
 #define EXIT_HALT       3
 #define RT_NEED_TRANSLATE 16
+#define RT_EXIT_INTERRUPT 17    /* env->exit_request was set: Python delivers signals */
 #define EXCP_FAULT      4
+#define EXCP_SMC        32      /* the running block wrote to its own page: re-run the
+                                   insn in a one-insn block (engine.py) */
+#define TB_CF_SINGLE    1       /* a one-instruction block: may write its own page */
+#define RT_ERESTARTSYS  512
+#define RT_SIG_DFL      0
+#define RT_SIG_IGN      1
+#define RT_SIG_CATCH    2
+#define RT_NSIG         65
+#define GPAGE_SHIFT     12
+#define GPAGE_SIZE      4096u
+#define GPROT_READ      1
+#define GPROT_WRITE     2
+#define GPAGE_VALID     8
 
 typedef uintptr_t (*enter_fn)(CPUHeader *env, uint8_t *tc);
 
@@ -50,6 +64,18 @@ static uint64_t stat_lookups, stat_chains;
 
 static __thread CPUHeader *cur_env;
 static __thread sigjmp_buf cur_jmp;
+
+/* self-modifying code: the guest page table and the pages we write-protected */
+static uint8_t *page_table;
+static uint64_t page_count;
+static uint8_t *code_prot;          /* one byte per guest page: 1 = protected by us */
+static uint32_t code_prot_pages;
+
+/* the FP area of the block frame (x86/fp.py) */
+static int32_t fp_frame_off = -1;
+static uint32_t fp_mxcsr_xor;
+
+static void tb_invalidate_range(uint64_t start, uint64_t end);
 
 /* ---------------------------------------------------------------- memory */
 
@@ -201,6 +227,11 @@ int rt_tb_invalidate_range(uint64_t start, uint64_t end)
     return n;
 }
 
+static void tb_invalidate_range(uint64_t start, uint64_t end)
+{
+    rt_tb_invalidate_range(start, end);
+}
+
 void rt_tb_flush(void)
 {
     TB *tb = tb_all;
@@ -236,16 +267,15 @@ int rt_cpu_exec(CPUHeader *env)
     env->guest_base = (uint64_t)(uintptr_t)guest_base;
     cur_env = env;
     if (sigsetjmp(cur_jmp, 0)) {
-        /* a fault in translated code: the handler filled env */
-        sigset_t s;
-        sigemptyset(&s);
-        sigaddset(&s, env->fault_signo);
-        pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+        /* a fault in translated code: the handler filled env (exception
+           EXCP_FAULT or EXCP_SMC).  It ran with SA_NODEFER and an empty
+           sa_mask, so the signal mask is as before. */
         env->running = 0;
-        env->exception = EXCP_FAULT;
         return EXIT_EXCEPTION;
     }
     for (;;) {
+        if (__atomic_load_n(&env->exit_request, __ATOMIC_ACQUIRE))
+            return RT_EXIT_INTERRUPT;
         stat_lookups++;
         TB *tb = rt_tb_lookup(env->pc, env->tb_flags);
         if (!tb) {
@@ -267,9 +297,189 @@ int rt_cpu_exec(CPUHeader *env)
     }
 }
 
+/* --------------------------------------------------- host signal queue */
+
+/* Every host signal we catch is recorded here (siginfo and all) by the
+ * handler and taken out by rt_sig_drain in Python.  Producers reserve a slot
+ * with a CAS on tail and publish it with its ready flag; the one consumer
+ * advances head.  A handler interrupting the consumer never touches the slot
+ * being read (the queue-full test uses the old head). */
+#define SIGQ_LEN 1024
+static struct { volatile uint32_t ready; uint32_t pad; siginfo_t info; } sigq[SIGQ_LEN];
+static volatile uint32_t sigq_head, sigq_tail, sigq_dropped;
+static uint32_t no_exit_request;          /* flag used before any env exists */
+
+static void sigq_push(const siginfo_t *si)
+{
+    uint32_t t = __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE);
+    for (;;) {
+        if (t - __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE) >= SIGQ_LEN) {
+            __atomic_fetch_add(&sigq_dropped, 1, __ATOMIC_RELAXED);
+            return;
+        }
+        if (__atomic_compare_exchange_n(&sigq_tail, &t, t + 1, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            break;
+    }
+    memcpy(&sigq[t % SIGQ_LEN].info, si, sizeof(siginfo_t));
+    __atomic_store_n(&sigq[t % SIGQ_LEN].ready, 1, __ATOMIC_RELEASE);
+}
+
+int rt_sig_drain(uint8_t *out, int max)
+{
+    int n = 0;
+    while (n < max) {
+        uint32_t h = __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE);
+        if (h == __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE))
+            break;
+        if (!__atomic_load_n(&sigq[h % SIGQ_LEN].ready, __ATOMIC_ACQUIRE))
+            break;                              /* being written by a handler */
+        memcpy(out + 128 * n, &sigq[h % SIGQ_LEN].info, 128);
+        __atomic_store_n(&sigq[h % SIGQ_LEN].ready, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&sigq_head, h + 1, __ATOMIC_RELEASE);
+        n++;
+    }
+    return n;
+}
+
+uint32_t rt_sig_dropped(void) { return sigq_dropped; }
+
+/* ----------------------------------------------------------- safe syscall */
+
+/* rdi = flag, rsi = nr, rdx..r9, [rsp+8], [rsp+16] = a1..a6.  Between
+ * rt_safe_syscall_start and rt_safe_syscall_end (the insn after `syscall`)
+ * a host signal handler moves rip to rt_safe_syscall_restart: a signal
+ * recorded before the kernel was entered, or one after which the kernel
+ * restarts the call, makes it return -RT_ERESTARTSYS. */
+long rt_safe_syscall_asm(volatile uint32_t *flag, long nr, long a1, long a2, long a3,
+                         long a4, long a5, long a6);
+extern const char rt_safe_syscall_start[], rt_safe_syscall_end[], rt_safe_syscall_restart[];
+__asm__(
+    ".text\n"
+    ".p2align 4\n"
+    ".type rt_safe_syscall_asm, @function\n"
+    "rt_safe_syscall_asm:\n"
+    "    mov %rdi, %r11\n"
+    "    mov %rsi, %rax\n"
+    "    mov %rdx, %rdi\n"
+    "    mov %rcx, %rsi\n"
+    "    mov %r8, %rdx\n"
+    "    mov %r9, %r10\n"
+    "    mov 8(%rsp), %r8\n"
+    "    mov 16(%rsp), %r9\n"
+    "rt_safe_syscall_start:\n"
+    "    cmpl $0, (%r11)\n"
+    "    jne rt_safe_syscall_restart\n"
+    "    syscall\n"
+    "rt_safe_syscall_end:\n"
+    "    ret\n"
+    "rt_safe_syscall_restart:\n"
+    "    mov $-512, %rax\n"
+    "    ret\n"
+    ".size rt_safe_syscall_asm, .-rt_safe_syscall_asm\n"
+);
+
+static uint8_t blocking_nr[512];
+
+void rt_set_blocking_syscalls(const uint16_t *nrs, int n)
+{
+    memset(blocking_nr, 0, sizeof(blocking_nr));
+    for (int i = 0; i < n; i++)
+        if (nrs[i] < sizeof(blocking_nr))
+            blocking_nr[nrs[i]] = 1;
+}
+
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    if (nr >= 0 && nr < (long)sizeof(blocking_nr) && blocking_nr[nr]) {
+        CPUHeader *env = cur_env;
+        volatile uint32_t *flag = env ? &env->exit_request : &no_exit_request;
+        return rt_safe_syscall_asm(flag, nr, a1, a2, a3, a4, a5, a6);
+    }
+    long r = syscall(nr, a1, a2, a3, a4, a5, a6);
+    return r == -1 ? -errno : r;
+}
+
+/* ------------------------------------------------------- host dispositions */
+
+struct ksigaction {                 /* the x86-64 kernel's struct sigaction */
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+#define K_SA_RESTORER 0x04000000ul
+
+static void *host_restorer;         /* glibc's __restore_rt, read back from the kernel */
+static int host_mode[RT_NSIG];      /* RT_SIG_* per host signal, as the engine set it */
+
+static long raw_sigaction(int sig, const struct ksigaction *act, struct ksigaction *old)
+{
+    long r = syscall(SYS_rt_sigaction, sig, act, old, 8);
+    return r == -1 ? -errno : r;
+}
+
+static void async_handler(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    int saved_errno = errno;
+    sigq_push(si);
+    CPUHeader *env = cur_env;
+    if (env)
+        __atomic_store_n(&env->exit_request, 1, __ATOMIC_RELEASE);
+    greg_t *rip = &uc->uc_mcontext.gregs[REG_RIP];
+    if ((uintptr_t)*rip >= (uintptr_t)rt_safe_syscall_start
+        && (uintptr_t)*rip < (uintptr_t)rt_safe_syscall_end)
+        *rip = (greg_t)(uintptr_t)rt_safe_syscall_restart;
+    errno = saved_errno;
+}
+
 /* ---------------------------------------------------------- fault handler */
 
 static struct sigaction old_segv, old_bus;
+
+static inline int in_code_buffer(uintptr_t pc)
+{
+    return pc >= (uintptr_t)code_buf && pc < (uintptr_t)code_next;
+}
+
+static TB *tb_of_host_pc(uintptr_t pc)
+{
+    for (TB *tb = tb_all; tb; tb = tb->all_next)
+        if (pc >= (uintptr_t)tb->tc && pc < (uintptr_t)tb->tc + tb->tc_size)
+            return tb;
+    return NULL;
+}
+
+static int host_prot_of_page(uint64_t p)
+{
+    uint8_t g = page_table ? page_table[p] : 0;
+    if (!(g & GPAGE_VALID))
+        return PROT_NONE;
+    return (g & GPROT_READ ? PROT_READ : 0) | (g & GPROT_WRITE ? PROT_WRITE : 0);
+}
+
+/* give page p its guest protection back and forget the blocks on it */
+static void unprotect_page(uint64_t p)
+{
+    if (!code_prot || !code_prot[p])
+        return;
+    code_prot[p] = 0;
+    code_prot_pages--;
+    mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, host_prot_of_page(p));
+    tb_invalidate_range(p << GPAGE_SHIFT, (p + 1) << GPAGE_SHIFT);
+}
+
+/* the guest MXCSR, if the block had loaded it, back to its env slot */
+static void save_guest_fp(CPUHeader *env, ucontext_t *uc)
+{
+    if (fp_frame_off < 0 || !uc->uc_mcontext.fpregs)
+        return;
+    uint8_t *frame = (uint8_t *)(uintptr_t)uc->uc_mcontext.gregs[REG_RSP] + fp_frame_off;
+    uint32_t slot = *(uint32_t *)(frame + 4);
+    if (slot)
+        *(uint32_t *)((uint8_t *)env + slot) = uc->uc_mcontext.fpregs->mxcsr ^ fp_mxcsr_xor;
+}
 
 static void fault_handler(int sig, siginfo_t *si, void *uc_)
 {
@@ -278,13 +488,42 @@ static void fault_handler(int sig, siginfo_t *si, void *uc_)
     uintptr_t addr = (uintptr_t)si->si_addr;
     uintptr_t host_pc = uc->uc_mcontext.gregs[REG_RIP];
 
-    if (env && env->running && addr >= (uintptr_t)guest_base
-        && addr < (uintptr_t)guest_base + guest_size + 0x10000) {
-        env->exc_arg = addr - (uintptr_t)guest_base;
-        env->host_pc = host_pc;
-        env->fault_signo = sig;
-        env->fault_code = si->si_code;
-        siglongjmp(cur_jmp, 1);
+    if (si->si_code <= 0) {
+        /* sent by kill/tgkill/sigqueue: an asynchronous signal */
+        if (host_mode[sig] != RT_SIG_IGN)
+            async_handler(sig, si, uc_);
+        return;
+    }
+    if (addr >= (uintptr_t)guest_base && addr < (uintptr_t)guest_base + guest_size + 0x10000) {
+        uint64_t g = addr - (uintptr_t)guest_base;
+        int write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        uint64_t p = g >> GPAGE_SHIFT;
+        if (sig == SIGSEGV && write && code_prot && g < guest_size && code_prot[p]) {
+            /* a write to a page holding translated code: forget that code */
+            unprotect_page(p);
+            if (env && env->running && in_code_buffer(host_pc)) {
+                TB *tb = tb_of_host_pc(host_pc);
+                if (tb && tb->invalid && !(tb->cflags & TB_CF_SINGLE)) {
+                    /* the running block itself is gone: redo this insn alone */
+                    env->exc_arg = g;
+                    env->host_pc = host_pc;
+                    env->exception = EXCP_SMC;
+                    save_guest_fp(env, uc);
+                    siglongjmp(cur_jmp, 1);
+                }
+            }
+            return;                         /* retry the write */
+        }
+        if (env && env->running) {
+            env->exc_arg = g;
+            env->host_pc = host_pc;
+            env->fault_signo = sig;
+            env->fault_code = si->si_code;
+            env->exc_arg2 = write;
+            env->exception = EXCP_FAULT;
+            save_guest_fp(env, uc);
+            siglongjmp(cur_jmp, 1);
+        }
     }
     /* Not ours: hand it to whoever was there before (or die by it). */
     struct sigaction *old = sig == SIGSEGV ? &old_segv : &old_bus;
@@ -305,6 +544,7 @@ int rt_install_fault_handler(void)
     static char altstack[65536];
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
     sigaltstack(&ss, NULL);
+    (void)cur_env;                      /* touch the TLS block outside any handler */
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = fault_handler;
@@ -312,20 +552,130 @@ int rt_install_fault_handler(void)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGSEGV, &sa, &old_segv) || sigaction(SIGBUS, &sa, &old_bus))
         return -errno;
+    struct ksigaction k;
+    if (raw_sigaction(SIGSEGV, NULL, &k) == 0)
+        host_restorer = k.restorer;
+    for (int i = 0; i < RT_NSIG; i++)
+        host_mode[i] = RT_SIG_DFL;
     return 0;
+}
+
+int rt_sig_set_action(int sig, int mode, unsigned long flags)
+{
+    if (sig <= 0 || sig >= RT_NSIG || sig == SIGKILL || sig == SIGSTOP)
+        return -EINVAL;
+    host_mode[sig] = mode;
+    if (sig == SIGSEGV || sig == SIGBUS)
+        return 0;                           /* the fault handler stays */
+    if (!host_restorer)
+        return -EINVAL;                     /* rt_install_fault_handler first */
+    struct ksigaction k;
+    memset(&k, 0, sizeof(k));
+    k.handler = mode == RT_SIG_DFL ? (void *)SIG_DFL
+              : mode == RT_SIG_IGN ? (void *)SIG_IGN : (void *)async_handler;
+    k.flags = (flags & (SA_RESTART | SA_NOCLDSTOP | SA_NOCLDWAIT)) | K_SA_RESTORER;
+    if (mode == RT_SIG_CATCH) {
+        k.flags |= SA_SIGINFO | SA_ONSTACK;
+        k.mask = ~0ull;                     /* one handler at a time */
+    }
+    k.restorer = host_restorer;
+    return (int)raw_sigaction(sig, &k, NULL);
+}
+
+int rt_sig_get_action(int sig)
+{
+    struct ksigaction k;
+    if (raw_sigaction(sig, NULL, &k) < 0)
+        return -1;
+    if (k.handler == (void *)SIG_DFL)
+        return 0;
+    if (k.handler == (void *)SIG_IGN)
+        return 1;
+    return 2;
 }
 
 void rt_restore_default_signal(int sig)
 {
-    signal(sig, SIG_DFL);
+    if (sig == SIGSEGV || sig == SIGBUS || !host_restorer) {
+        signal(sig, SIG_DFL);
+        return;
+    }
+    struct ksigaction k;
+    memset(&k, 0, sizeof(k));
+    k.handler = (void *)SIG_DFL;
+    k.flags = K_SA_RESTORER;
+    k.restorer = host_restorer;
+    raw_sigaction(sig, &k, NULL);
 }
 
-/* ------------------------------------------------------------ host calls */
+/* --------------------------------------------------- self-modifying code */
 
-long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+void rt_set_page_table(uint8_t *pages, uint64_t npages)
 {
-    long r = syscall(nr, a1, a2, a3, a4, a5, a6);
-    return r == -1 ? -errno : r;
+    page_table = pages;
+    page_count = npages;
+    if (!code_prot) {
+        code_prot = mmap(NULL, npages, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (code_prot == MAP_FAILED)
+            code_prot = NULL;
+    }
+}
+
+int rt_code_protect(uint64_t start, uint64_t end)
+{
+    int n = 0;
+    if (!code_prot || end <= start)
+        return 0;
+    for (uint64_t p = start >> GPAGE_SHIFT; p <= (end - 1) >> GPAGE_SHIFT && p < page_count; p++) {
+        uint8_t g = page_table[p];
+        if (code_prot[p] || (g & (GPAGE_VALID | GPROT_WRITE)) != (GPAGE_VALID | GPROT_WRITE))
+            continue;
+        if (mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, PROT_READ) == 0) {
+            code_prot[p] = 1;
+            code_prot_pages++;
+            n++;
+        }
+    }
+    return n;
+}
+
+int rt_code_unprotect(uint64_t start, uint64_t end, int whole_pages_only)
+{
+    int n = 0;
+    if (!code_prot || !code_prot_pages || end <= start)
+        return 0;
+    uint64_t first = start >> GPAGE_SHIFT, last = (end - 1) >> GPAGE_SHIFT;
+    if (whole_pages_only) {
+        first = (start + GPAGE_SIZE - 1) >> GPAGE_SHIFT;
+        last = (end >> GPAGE_SHIFT) - 1;
+        if ((end >> GPAGE_SHIFT) == 0)
+            return 0;
+    }
+    for (uint64_t p = first; p <= last && p < page_count; p++)
+        if (code_prot[p]) {
+            unprotect_page(p);
+            n++;
+        }
+    return n;
+}
+
+uint32_t rt_code_protected_pages(void) { return code_prot_pages; }
+
+int rt_code_unprotect_near(const uint32_t *addrs, int n, uint32_t window)
+{
+    int k = 0;
+    for (int i = 0; i < n && code_prot_pages; i++) {
+        uint64_t a = addrs[i];
+        k += rt_code_unprotect(a, a + window, 0);
+    }
+    return k;
+}
+
+void rt_set_fp_frame(int32_t off, uint32_t mxcsr_xor)
+{
+    fp_frame_off = off;
+    fp_mxcsr_xor = mxcsr_xor;
 }
 
 /* ---------------------------------------------- helpers for generated code */

@@ -16,9 +16,12 @@ typedef struct CPUHeader {
     uint64_t exc_arg;     /* 24: guest fault address / exception argument      */
     uint64_t host_pc;     /* 32: host pc at a fault in translated code         */
     uint64_t guest_base;  /* 40: host address of guest address 0               */
-    int32_t fault_signo;  /* 48: host signal of a fault (SIGSEGV, SIGBUS)      */
-    int32_t fault_code;   /* 52: its si_code (SEGV_MAPERR, SEGV_ACCERR...)     */
-    uint64_t exc_arg2;    /* 56: second argument (e.g. undefined encoding)     */
+    int16_t fault_signo;  /* 48: host signal of a fault (SIGSEGV, SIGBUS)      */
+    int16_t fault_code;   /* 50: its si_code (SEGV_MAPERR, SEGV_ACCERR...)     */
+    uint32_t exit_request;/* 52: nonzero: leave translated code at the next
+                                 block entry (set by the host signal handler) */
+    uint64_t exc_arg2;    /* 56: second argument (undefined encoding; for a
+                                 fault: 1 if it was a write)                  */
 } CPUHeader;
 
 typedef struct TB {
@@ -35,6 +38,7 @@ typedef struct TB {
     struct TB *all_next;
     uint32_t invalid;
     uint32_t id;
+    uint32_t cflags;           /* TB_CF_* (set before rt_tb_commit)           */
 } TB;
 
 /* Guest memory region */
@@ -70,10 +74,43 @@ int rt_cpu_exec(CPUHeader *env);
 /* Called by generated code for indirect jumps: host address to continue at. */
 uint8_t *rt_helper_lookup_tb(CPUHeader *env);
 
-/* Host helpers */
+/* Host helpers.  rt_syscall is a raw host system call (-errno on failure);
+ * for the numbers marked with rt_set_blocking_syscalls it is a "safe"
+ * system call: if a host signal was recorded (env->exit_request) before the
+ * call entered the kernel, or the kernel restarts it after our handler ran,
+ * it returns -RT_ERESTARTSYS instead, and the engine restarts the guest's
+ * system call after delivering the signal (qemu's safe_syscall). */
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+void rt_set_blocking_syscalls(const uint16_t *nrs, int n);
 int rt_install_fault_handler(void);
 void rt_restore_default_signal(int sig);
+
+/* Host signal plumbing (usermode/signals/host.py).  Every handled host
+ * signal is recorded, with its siginfo, in a queue that rt_sig_drain
+ * empties; recording sets cur_env->exit_request.  mode: RT_SIG_DFL,
+ * RT_SIG_IGN or RT_SIG_CATCH; flags: host SA_RESTART/SA_NOCLDSTOP/
+ * SA_NOCLDWAIT to mirror.  SIGSEGV and SIGBUS keep the fault handler, which
+ * treats a signal sent by kill (si_code <= 0) as asynchronous per mode. */
+int rt_sig_set_action(int sig, int mode, unsigned long flags);
+int rt_sig_get_action(int sig);          /* host disposition: 0 DFL, 1 IGN, 2 handler */
+int rt_sig_drain(uint8_t *out, int max); /* copies up to max 128-byte siginfos */
+uint32_t rt_sig_dropped(void);
+
+/* Self-modifying code: guest pages holding translated code are write-
+ * protected on the host (when the guest may write them); a write there
+ * unprotects the page and invalidates its blocks.  The page table is the
+ * guest's (usermode/memory.py: one byte of PROT bits per 4 KiB page). */
+void rt_set_page_table(uint8_t *pages, uint64_t npages);
+int rt_code_protect(uint64_t start, uint64_t end);
+int rt_code_unprotect(uint64_t start, uint64_t end, int whole_pages_only);
+uint32_t rt_code_protected_pages(void);
+int rt_code_unprotect_near(const uint32_t *addrs, int n, uint32_t window);
+
+/* Where the code generator's block frame keeps the FP state (x86/fp.py):
+ * [rsp + off] host MXCSR, [rsp + off + 4] env offset of the guest MXCSR
+ * slot (0: not loaded); the slot holds MXCSR ^ mxcsr_xor.  A fault that
+ * leaves a block by siglongjmp stores the guest MXCSR there itself. */
+void rt_set_fp_frame(int32_t off, uint32_t mxcsr_xor);
 
 /* Lookup of C helpers callable from generated code, by name. */
 void *rt_helper_addr(const char *name);
