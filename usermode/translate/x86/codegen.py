@@ -14,6 +14,11 @@ ABI (the runtime relies on it):
   initially 0 (falls through into the unchained path: store pc in env->pc,
   ``mov rax, tb|n``, jmp epilogue); the runtime patches the rel32 to chain.
 * ``exit_tb v`` returns v; ``goto_ptr`` jumps to rt_helper_lookup_tb(env).
+* Every block starts with ``cmp dword [rbp+52], 0; jne exit``: when the host
+  signal handler has set CPUHeader.exit_request, the block stores its own pc
+  and returns EXIT_LOOKUP before running any guest instruction, and the
+  dispatcher hands the pending signal to Python (a chained or goto_ptr loop
+  always passes a block entry, so no loop runs on unnoticed).
 * Helpers get env in rdi (unless Helper.pass_env is False), then the args.
 
 Usage::
@@ -34,8 +39,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..ir import Const, Label, Op, Temp
-from .encoder import (R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI, RDX,
-                      RSI, RSP, Assembler, EncodeError, Mem)
+from .encoder import (CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
+                      RDX, RSI, RSP, Assembler, EncodeError, Mem)
 from .ops import SCRATCH, CodegenError, Loc, OpLowering
 
 # ------------------------------------------------------------------ ABI data
@@ -45,6 +50,7 @@ FRAME_SIZE = 8 * MAX_TEMP_SLOTS + 8               # 8 mod 16: rsp 16-aligned aft
 ENV_REG, GUEST_BASE_REG = RBP, R14
 ENV_PC_OFFSET = 0                                 # CPUHeader.pc
 ENV_GUEST_BASE_OFFSET = 40                        # CPUHeader.guest_base
+ENV_EXIT_REQUEST_OFFSET = 52                      # CPUHeader.exit_request
 ENV_ARG_REGS = (RSI, RDX, RCX, R8, R9)            # helper args after env in rdi
 PLAIN_ARG_REGS = (RDI, RSI, RDX, RCX, R8, R9)     # helper args without env
 TERMINATORS = ("goto_tb", "exit_tb", "goto_ptr", "br")
@@ -173,6 +179,8 @@ class BlockGen(OpLowering):
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
         if not ops or ops[-1].name not in TERMINATORS:
             raise CodegenError("block does not end with goto_tb/exit_tb/goto_ptr/br")
+        entry_pc = next((op.args[0] for op in ops if op.name == "insn_start"), None)
+        exit_req = self.gen_exit_request_check() if entry_pc is not None else None
         for i, op in enumerate(ops):
             handler = DISPATCH.get(op.name)
             if handler is None:
@@ -183,6 +191,8 @@ class BlockGen(OpLowering):
                 raise CodegenError(f"op {i} ({op!r}): {e}") from None
             except (EncodeError, KeyError, TypeError, AttributeError, ValueError) as e:
                 raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
+        if exit_req is not None:
+            self.gen_exit_request_stub(exit_req, entry_pc)
         try:
             self.res.code = self.a.finish()
         except EncodeError as e:
@@ -221,6 +231,26 @@ class BlockGen(OpLowering):
         self.a.J_l(self.gen_cmp(c, a, b), lab)
 
     # ---- block exits ---------------------------------------------------------
+    def gen_exit_request_check(self):
+        """At block entry: leave if CPUHeader.exit_request is set (a signal)."""
+        lab = self.a.label("exit_request")
+        self.a.CMP32_mi(Mem(ENV_REG, ENV_EXIT_REQUEST_OFFSET), 0)
+        self.a.J_l(CC_NE, lab)
+        return lab
+
+    def gen_exit_request_stub(self, lab, pc: int) -> None:
+        """Out of line: env->pc = the block's pc (tb_flags is already the
+        block's), then back to the dispatcher, which sees exit_request."""
+        A = self.a
+        A.bind(lab)
+        env_pc = Mem(ENV_REG, ENV_PC_OFFSET)
+        if 0 <= pc < (1 << 31):
+            A.MOV_mi(env_pc, pc)
+        else:
+            A.MOV_ri(RAX, pc)
+            A.MOV_mr(env_pc, RAX)
+        self.gen_exit_tb(0)                       # EXIT_LOOKUP
+
     def gen_insn_start(self, pc: int) -> None:
         self.res.insn_map.append((self.a.pos, pc))
 
