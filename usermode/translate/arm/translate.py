@@ -23,7 +23,7 @@ Conventions for trans functions:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
 from ..cpustate import EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_UNDEF
@@ -61,6 +61,9 @@ class TranslatedBlock:
     end: int                  # guest address past the last instruction
     ir: IRBuilder
     insns: List[Tuple[int, int, int]]   # (pc, encoding, size) for -d in_asm logs
+    # tb_flags in force at each insn (Thumb bit, ITSTATE), parallel to insns:
+    # the state a fault at that insn reports (signal frames, restarts)
+    insn_flags: List[int] = field(default_factory=list)
 
 
 class DisasContext:
@@ -446,6 +449,7 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
     _load_tables()
     ctx = DisasContext(pc, flags, read_code)
     insns: List[Tuple[int, int, int]] = []
+    insn_flags: List[int] = []
     n = 0
     while True:
         try:
@@ -458,6 +462,7 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
                 _end_at(ctx, ctx.pc)
             break
         insns.append((ctx.pc, ctx.insn, ctx.insn_len))
+        insn_flags.append(ctx.flags_here())
         _translate_one(ctx)
         n += 1
         if ctx.is_jmp not in (DISAS_NEXT, DISAS_UPDATE):
@@ -467,7 +472,7 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
             _end_at(ctx, ctx.pc)
             break
     end = insns[-1][0] + insns[-1][2] if insns else pc + 2
-    return TranslatedBlock(pc, flags, end, ctx.b, insns)
+    return TranslatedBlock(pc, flags, end, ctx.b, insns, insn_flags)
 
 
 def _end_at(ctx: DisasContext, pc: int) -> None:
