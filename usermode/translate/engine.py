@@ -1,8 +1,19 @@
 """The execution engine: translate on demand, run natively, serve exits.
 
 Python is entered only when the native dispatcher (runtime.c: rt_cpu_exec)
-returns: a block is missing (translate it), a system call, or an exception.
+returns: a block is missing (translate it), a system call, an exception, or
+a host signal to hand to the guest (the runtime's handler set exit_request).
 Steady-state execution (block to block, chained or looked up) stays native.
+
+Exceptions become guest signals with the CPU state of the faulting
+instruction (pc and tb_flags recovered from the block's insn map; registers
+are in memory at every instruction boundary): SIGSEGV/SIGBUS for faults,
+SIGILL for undefined instructions, SIGTRAP for BKPT.  A write to a page
+holding translated code (write-protected on the host) invalidates that
+code; if the running block itself was hit, the writing instruction is run
+again alone (EXCP_SMC).  A host system call that a signal made restartable
+returns -512 (ERESTARTSYS): the guest's SVC is then run again after the
+handler.
 
 Usage::
 
@@ -13,27 +24,35 @@ Usage::
 from __future__ import annotations
 
 import bisect
-import os
-import signal
 import sys
 from typing import Dict, List, Optional, Tuple
 
 from . import _runtime
 from .cpustate import (EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_FAULT, EXCP_UNDEF)
 from .ir import EXIT_EXCEPTION, EXIT_HALT, EXIT_SYSCALL
-from ..memory import PROT_EXEC, PROT_READ, GuestFault
+from ..memory import PAGE_VALID, PROT_EXEC, PROT_READ, GuestFault
 from ..process import GuestExit
+from ..signals import signals_of
+from ..signals.deliver import die_by_signal  # noqa: F401  (kept for callers)
+from ..signals.siginfo import make_guest
+from ..signals.tables import (FSR_OF_SI_CODE, FSR_WNR, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR,
+                              SIGILL, SIGSEGV, SIGTRAP, TRAP_BRKPT, TRAP_DATA_ABORT,
+                              TRAP_UNDEF)
 
 ffi, lib = _runtime.ffi, _runtime.lib
 
 RT_NEED_TRANSLATE = 16
+RT_EXIT_INTERRUPT = 17          # runtime.c: exit_request was set (a host signal)
+EXCP_SMC = 32                   # runtime.c: the running block wrote to its own page
+TB_CF_SINGLE = 1
 CODE_BUFFER_SIZE = 256 << 20
 
-SIGNAL_NAMES = {
-    signal.SIGSEGV: "Segmentation fault", signal.SIGILL: "Illegal instruction",
-    signal.SIGTRAP: "Trace/breakpoint trap", signal.SIGBUS: "Bus error",
-    signal.SIGFPE: "Floating point exception", signal.SIGABRT: "Aborted",
-}
+RESTART_R0 = (-512) & 0xFFFFFFFF    # rt_syscall's -ERESTARTSYS, as the guest's r0
+FORK_NRS = (2, 120, 190)            # fork, clone, vfork: the child gets r0 = 0
+FSR_LNX_PF = 1 << 31                # arch/arm: "prefetch abort" marker in error_code
+# guest syscall arguments that point this far into a write-protected code page
+# make it writable again before the host kernel writes there
+SYSCALL_BUFFER_WINDOW = 64 << 10
 
 _runtime_ready = False
 
@@ -73,6 +92,13 @@ def _init_runtime(codegen) -> None:
     _runtime_ready = True
 
 
+def _register_signal_rows() -> None:
+    """The signal syscalls arm_table.py does not list yet (sys_signal.ROWS)."""
+    from ..syscalls import arm_table, sys_signal
+    for row in sys_signal.ROWS:
+        arm_table.SYSCALLS.setdefault(row.nr, row)
+
+
 class Engine:
     def __init__(self, proc, frontend: Optional[Frontend] = None):
         from .x86.codegen import CodeGen
@@ -83,8 +109,10 @@ class Engine:
         self.codegen = CodeGen()
         _init_runtime(self.codegen)
         self.env = self.cpu.ptr
-        # host code start -> (TB pointer, insn_map) for fault mapping and logs
-        self.blocks: Dict[int, Tuple[object, List[Tuple[int, int]]]] = {}
+        # host code start -> (TB pointer, insn_map, tb_flags per insn) for fault
+        # mapping and logs
+        self.blocks: Dict[int, Tuple[object, List[Tuple[int, int]], List[int]]] = {}
+        self.signals = signals_of(proc)
         self.log_items = set(proc.options.log_items)
         self.log = proc.log
         self.max_insns = 1 if proc.options.singlestep else None
@@ -97,12 +125,18 @@ class Engine:
             raise GuestFault(addr)
         return self.mem.read(addr, n)
 
-    def translate(self, pc: int, flags: int) -> None:
-        kw = {"max_insns": self.max_insns} if self.max_insns else {}
+    def translate(self, pc: int, flags: int, single: bool = False) -> None:
+        """Translate and commit the block at (pc, flags); `single`: one insn
+        only, allowed to write to its own page (see EXCP_SMC)."""
+        max_insns = 1 if single else self.max_insns
+        kw = {"max_insns": max_insns} if max_insns else {}
         blk = self.frontend.translate_block(self._read_code, pc, flags, **kw)
         self.ntranslated += len(blk.insns)
+        if blk.insns:
+            lib.rt_code_protect(pc, blk.end)         # writes there now invalidate it
         for attempt in range(2):
             tb = lib.rt_tb_alloc(pc, flags)
+            tb.cflags = TB_CF_SINGLE if single else 0
             code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
             res = self.codegen.gen_block(blk.ir.ops, blk.ir.ntemps, code_addr,
                                          int(ffi.cast("uintptr_t", tb)))
@@ -115,31 +149,39 @@ class Engine:
             self.flush()
         else:
             raise MemoryError("translated block does not fit the code buffer")
-        self.blocks[code_addr] = (tb, res.insn_map)
+        insn_flags = getattr(blk, "insn_flags", None) or [flags] * len(res.insn_map)
+        self.blocks[code_addr] = (tb, res.insn_map, insn_flags)
         if self.log_items:
             self._log_block(blk, res, code_addr)
 
     def flush(self) -> None:
         lib.rt_tb_flush()
+        lib.rt_code_unprotect(0, 1 << 32, 1)
         self.blocks.clear()
 
     def invalidate(self, start: int, end: int) -> None:
+        """Forget the code translated from [start, end) (cacheflush, and after
+        mmap/munmap/mprotect, which also reset the host protection there)."""
         lib.rt_tb_invalidate_range(start, end)
+        lib.rt_code_unprotect(start, end, 1)
 
     # ---- exits -------------------------------------------------------------------
     def run(self) -> int:
         env = self.env
-        proc = self.proc
-        from ..syscalls import do_syscall
+        _register_signal_rows()
+        self.signals.start()
+        self.signals.process()
         try:
             while True:
                 r = lib.rt_cpu_exec(env)
                 if r == RT_NEED_TRANSLATE:
                     self.translate(env.pc, env.tb_flags)
                 elif r == EXIT_SYSCALL:
-                    do_syscall(proc)
+                    self.syscall()
                 elif r == EXIT_EXCEPTION:
                     self.handle_exception()
+                elif r == RT_EXIT_INTERRUPT:
+                    self.signals.process()
                 elif r == EXIT_HALT:
                     continue
                 else:
@@ -147,51 +189,88 @@ class Engine:
         except GuestExit as e:
             return e.status
 
-    def guest_pc_of_host(self, host_pc: int) -> Optional[int]:
+    def syscall(self) -> None:
+        """SVC: the system call, its restart if a signal cut it short before it
+        began (the SVC runs again after the handler), then pending signals."""
+        from ..syscalls import do_syscall
+        cpu, env, sg = self.cpu, self.env, self.signals
+        r0, nr = cpu.get("r", 0), cpu.get("r", 7)
+        if lib.rt_code_protected_pages():
+            args = ffi.new("uint32_t[6]", [cpu.get("r", i) for i in range(6)])
+            lib.rt_code_unprotect_near(args, 6, SYSCALL_BUFFER_WINDOW)
+        do_syscall(self.proc)
+        result = cpu.get("r", 0)
+        if sg.no_restart:
+            sg.no_restart = False                       # sigreturn: r0 is restored state
+        elif result == RESTART_R0:
+            cpu.set("r", 0, r0)
+            cpu.set("pc", cpu.get("pc") - (2 if env.tb_flags & 1 else 4))
+        elif result == 0 and nr in FORK_NRS:
+            sg.after_fork_child()
+        if env.exit_request or sg.pending:
+            sg.process()
+
+    # ---- faults ------------------------------------------------------------------
+    def _block_of_host(self, host_pc: int):
         tb = lib.rt_tb_find_host_pc(host_pc)
         if tb == ffi.NULL:
+            return None, None
+        return tb, self.blocks.get(int(ffi.cast("uintptr_t", tb.tc)))
+
+    def guest_state_of_host(self, host_pc: int) -> Optional[Tuple[int, int]]:
+        """(guest pc, tb_flags) of the instruction whose code holds host_pc."""
+        tb, entry = self._block_of_host(host_pc)
+        if tb is None:
             return None
-        start = int(ffi.cast("uintptr_t", tb.tc))
-        entry = self.blocks.get(start)
-        if entry is None:
-            return int(tb.pc)
-        insn_map = entry[1]
-        off = host_pc - start
-        i = bisect.bisect_right([h for h, _ in insn_map], off) - 1
-        return insn_map[max(i, 0)][1] if insn_map else int(tb.pc)
+        if entry is None or not entry[1]:
+            return int(tb.pc), int(tb.flags)
+        insn_map, insn_flags = entry[1], entry[2]
+        off = host_pc - int(ffi.cast("uintptr_t", tb.tc))
+        i = max(bisect.bisect_right([h for h, _ in insn_map], off) - 1, 0)
+        return insn_map[i][1], insn_flags[i] if i < len(insn_flags) else int(tb.flags)
+
+    def guest_pc_of_host(self, host_pc: int) -> Optional[int]:
+        st = self.guest_state_of_host(host_pc)
+        return None if st is None else st[0]
+
+    def _to_faulting_insn(self) -> None:
+        st = self.guest_state_of_host(self.env.host_pc)
+        if st is not None:
+            self.env.pc, self.env.tb_flags = st
+
+    def _access_code(self, addr: int) -> int:
+        return SEGV_ACCERR if self.mem.prot_of(addr) & PAGE_VALID else SEGV_MAPERR
 
     def handle_exception(self) -> None:
-        env = self.env
+        """A guest exception: the signal it raises, delivered at once."""
+        env, sg = self.env, self.signals
         excp = env.exception
+        if excp == EXCP_SMC:
+            self._to_faulting_insn()
+            self.translate(env.pc, env.tb_flags, single=True)
+            return
         if excp == EXCP_FAULT:
-            pc = self.guest_pc_of_host(env.host_pc)
-            if pc is not None:
-                env.pc = pc
-            sig = env.fault_signo or signal.SIGSEGV
-            self.deliver_fatal(sig, f"fault at {env.exc_arg:#010x} (pc {env.pc:#010x})")
+            self._to_faulting_insn()
+            addr = env.exc_arg & 0xFFFFFFFF
+            sig = env.fault_signo or SIGSEGV
+            code = self._access_code(addr) if sig == SIGSEGV else env.fault_code
+            fsr = FSR_OF_SI_CODE.get(code, 0) | (FSR_WNR if env.exc_arg2 & 1 else 0)
+            sg.force(sig, make_guest(sig, 0, code, addr=addr), (TRAP_DATA_ABORT, fsr, addr))
         elif excp == EXCP_EXEC_FAULT:
-            self.deliver_fatal(signal.SIGSEGV, f"instruction fetch at {env.exc_arg:#010x}")
+            addr = env.exc_arg & 0xFFFFFFFF
+            code = self._access_code(addr)
+            sg.force(SIGSEGV, make_guest(SIGSEGV, 0, code, addr=addr),
+                     (TRAP_DATA_ABORT, FSR_OF_SI_CODE[code] | FSR_LNX_PF, addr))
         elif excp == EXCP_UNDEF:
-            thumb = env.tb_flags & 1
-            enc = env.exc_arg2
-            width = 4 if (not thumb or enc > 0xFFFF) else 2
-            text = (f"{enc >> 16:04x} {enc & 0xFFFF:04x}" if thumb and width == 4
-                    else f"{enc:0{width * 2}x}")
-            sys.stderr.write(f"pyqemu-arm: undefined instruction {text} "
-                             f"({'T32' if width == 4 and thumb else 'T16' if thumb else 'A32'}) "
-                             f"at pc {env.pc:#010x}\n")
-            self.deliver_fatal(signal.SIGILL)
+            pc = env.pc & 0xFFFFFFFF
+            sg.force(SIGILL, make_guest(SIGILL, 0, ILL_ILLOPC, addr=pc),
+                     (TRAP_UNDEF, 0, sg.fault[2]), _undef_text(env))
         elif excp == EXCP_BREAK:
-            self.deliver_fatal(signal.SIGTRAP)
+            pc = env.pc & 0xFFFFFFFF
+            sg.force(SIGTRAP, make_guest(SIGTRAP, 0, TRAP_BRKPT, addr=pc))
         else:
             raise RuntimeError(f"unknown exception {excp}")
-
-    def deliver_fatal(self, sig: int, detail: str = "") -> None:
-        """No guest handlers yet (signals issue): the default action, i.e. die
-        by that very signal, as qemu-user does, after saying so on stderr."""
-        name = SIGNAL_NAMES.get(sig, f"signal {sig}")
-        sys.stderr.write(f"pyqemu-arm: uncaught target signal {sig} ({name}) - core dumped\n")
-        die_by_signal(sig)
+        sg.process()
 
     # ---- logging -----------------------------------------------------------------
     def _log_block(self, blk, res, code_addr: int) -> None:
@@ -218,20 +297,11 @@ class Engine:
         out.flush()
 
 
-def die_by_signal(sig: int) -> None:
-    """End this process by `sig` (no core file), so the parent sees WTERMSIG."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except Exception:
-        pass
-    import resource
-    try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        pass
-    lib.rt_restore_default_signal(sig)
-    signal.signal(sig, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
-    os.kill(os.getpid(), sig)
-    os._exit(128 + sig)
+def _undef_text(env) -> str:
+    thumb = env.tb_flags & 1
+    enc = env.exc_arg2
+    width = 4 if (not thumb or enc > 0xFFFF) else 2
+    text = (f"{enc >> 16:04x} {enc & 0xFFFF:04x}" if thumb and width == 4
+            else f"{enc:0{width * 2}x}")
+    kind = "T32" if width == 4 and thumb else "T16" if thumb else "A32"
+    return f"undefined instruction {text} ({kind}) at pc {env.pc:#010x}"
