@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
+import random
 import sys
 import time
 from collections import OrderedDict
@@ -38,6 +39,18 @@ ISAS = ("a32", "t32")
 def get_target(isa: str, only=(), exclude=()):
     from .arm.target import ArmTarget
     return ArmTarget(isa, only, exclude)
+
+
+def preflight(target) -> Optional[str]:
+    """Why one trivial step does not run cleanly under both emulators (None if it does):
+    a broken tree or a missing tool should not show up as thousands of mismatches."""
+    from .batch import run_steps
+    res = run_steps(target, [target.probe_step()], target.random_init(random.Random(0)))
+    m = res.mismatch
+    if m is None:
+        return None
+    who = "qemu-arm" if m.qemu is None else "pyqemu"
+    return f"{who} fails on a trivial step: {m.qemu_run or m.pyqemu_run or m.kind}"
 
 
 def _tags(s: Optional[str]) -> List[str]:
@@ -69,6 +82,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     targets = {isa: get_target(isa, _tags(a.only), _tags(a.exclude)) for isa in isas}
     for t in targets.values():
         t.runner_path()                       # build the runner once, up front
+        problem = preflight(t)
+        if problem:
+            print(f"risu: cannot run {t.name}: {problem}", file=sys.stderr)
+            return 2
     jobs = []
     for isa in isas:
         n_batches = (a.count + a.batch - 1) // a.batch

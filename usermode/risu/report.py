@@ -45,11 +45,11 @@ def format_mismatch(target, m: Mismatch) -> str:
             lines.append("    pyqemu:   " + target.format_fields(got, regs))
         if "mem" in names:
             lines += ["    " + s for s in target.format_mem_diff(ref, got, "qemu-arm", "pyqemu")]
-    changed = target.diff(m.pre, ref) if ref is not None else []
+    changed = [n for n in (target.diff(m.pre, ref) if ref is not None else []) if n != "mem"]
     if changed:
-        lines.append("  reference changed: " + target.format_fields(ref, [n for n in changed if n != "mem"]))
+        lines.append("  qemu-arm changed: " + target.format_fields(ref, changed))
     lines.append("  input state:")
-    lines += ["    " + ln for ln in target.format_state(m.pre).splitlines()]
+    lines += ["    " + ln for ln in target.format_state(m.pre, m.step).splitlines()]
     return "\n".join(lines)
 
 

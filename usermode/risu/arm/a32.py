@@ -12,7 +12,9 @@ everywhere); r15 as a source is allowed where the ARM ARM allows it
 
 Not generated: branches, BX/BLX, SVC/BKPT/UDF/SMC/HVC, CPS, SRS/RFE,
 coprocessor instructions other than VFP, LDM/STM with the S bit (user-bank /
-exception return), SWP/SWPB (removed in ARMv8).
+exception return).  SWP/SWPB are generated although ARMv8 removed them
+(UNDEFINED there): qemu-arm's "max" CPU executes them as ARMv7 does, and
+Linux emulates them for 32-bit programs (abi.swp), so pyqemu must agree.
 
 Usage::
 
@@ -245,6 +247,11 @@ def _excl():
                 I(f"STL{sfx}", f"cond:4 0001 1{sz}0 rn:4 1111 1100 1001 rt:4", tags=["acq", "mem"],
                   mem=m),
             ]
+    # SWP{B} Rt, Rt2, [Rn]: n == t or n == t2 UNPREDICTABLE (15 excluded by R)
+    for sfx, b, n in (("", 0, 4), ("B", 1, 1)):
+        rows.append(I(f"SWP{sfx}", f"cond:4 0001 0 {b} 00 rn:4 rt:4 0000 1001 rt2:4",
+                      tags=["swp", "mem"], weight=0.5, mem=Mem("rn", str(n), "0", align=n),
+                      unpredictable=["rn == rt", "rn == rt2"]))
     return rows
 
 

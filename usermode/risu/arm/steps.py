@@ -45,6 +45,11 @@ PAIRS = {
 MIX = {"a32": {"pair": 0.03, "seq": 0.15}, "t32": {"pair": 0.03, "seq": 0.12, "it": 0.15, "t16": 0.35}}
 
 
+class NoCandidate(Exception):
+    """No description fits (e.g. only memory instructions were selected, and
+    only the first member of a group may have presets)."""
+
+
 def _filter(descs: Sequence[I], only: FrozenSet[str], exclude: FrozenSet[str]) -> List[I]:
     return [d for d in descs if (not only or d.tags & only) and not d.tags & exclude]
 
@@ -86,6 +91,8 @@ class StepMaker:
         table = self.table_of[tname]
         pool = [d for d in self.pool[tname] if not d.tags & avoid_tags
                 and (presets_ok or (d.mem is None and not d.preset))]
+        if not pool:
+            raise NoCandidate(tname)
         for _ in range(50):
             d = pick(rng, pool)
             inst = d.draw(rng, table)
@@ -107,8 +114,11 @@ class StepMaker:
         it = IT.draw(rng, IT_TABLE, fixed={"firstcond": firstcond, "mask": mask})
         insts, presets = [], {}
         for k in range(n):
-            inst, pre = self._inst(rng, self._table_for_single(rng), frozenset({"noit"}),
-                                   presets_ok=(k == 0))
+            try:
+                inst, pre = self._inst(rng, self._table_for_single(rng), frozenset({"noit"}),
+                                       presets_ok=(k == 0))
+            except NoCandidate:                     # nothing may follow a memory access
+                return self.single(rng)
             insts.append(inst)
             presets.update(pre)
         return Step([it] + insts, presets, "it")
@@ -116,10 +126,13 @@ class StepMaker:
     def sequence(self, rng: random.Random) -> Step:
         insts, presets = [], {}
         for k in range(rng.randint(2, 6)):
-            inst, pre = self._inst(rng, self._table_for_single(rng), presets_ok=(k == 0))
+            try:
+                inst, pre = self._inst(rng, self._table_for_single(rng), presets_ok=(k == 0))
+            except NoCandidate:                     # only memory instructions selected
+                break
             insts.append(inst)
             presets.update(pre)
-        return Step(insts, presets, "seq")
+        return Step(insts, presets, "seq" if len(insts) > 1 else "single")
 
     def pair(self, rng: random.Random) -> Step:
         table = self.tables[0]

@@ -44,6 +44,10 @@ class ArmTarget:
     def make_step(self, rng: random.Random) -> Step:
         return self.maker.step(rng)
 
+    def probe_step(self) -> Step:
+        """A step every emulator must run: movw r0, #1."""
+        return self.step_from_encodings(["f2400001" if self.thumb else "e3000001"], {})
+
     def build(self, plan, seed, flush_each: bool = False) -> Image:
         return build_image(plan, self.thumb, random.Random(f"pad:{seed}"), flush_each)
 
@@ -67,8 +71,20 @@ class ArmTarget:
         f = S.fields(rec)
         return "  ".join(f"{n}={S.fmt_value(n, f[n])}" for n in names if n != "mem")
 
-    def format_state(self, rec: bytes) -> str:
-        return S.describe(rec)
+    def format_state(self, rec: bytes, step: Optional[Step] = None) -> str:
+        """The core registers and status words; the D registers and the
+        scratch window only when the step uses them (or no step is given)."""
+        f = S.fields(rec)
+        names = S.REG_NAMES + ["apsr", "fpscr"]
+        tags = set().union(*(i.desc.tags for i in step.insts)) if step else {"vfp", "mem"}
+        if "vfp" in tags:
+            names += [f"d{i}" for i in range(32)]
+        text = S.describe(rec, names)
+        if "mem" in tags:
+            m = f["mem"]
+            text += "\n" + "\n".join(f"mem[{L.MEM + o:#010x}]: {m[o:o + 32].hex()}"
+                                      for o in range(0, len(m), 32))
+        return text
 
     def format_mem_diff(self, a: bytes, b: bytes, label_a: str, label_b: str) -> List[str]:
         fa, fb = S.fields(a)["mem"], S.fields(b)["mem"]
