@@ -19,6 +19,12 @@ reads, so existing scripts and binfmt set-ups work unchanged):
     -one-insn-per-tb                           translate one instruction per block
     -singlestep                                same as -one-insn-per-tb
 
+Started by binfmt_misc (see usermode/binfmt), the kernel's extra arguments are
+honoured as qemu-user does: with the P flag (AT_FLAGS_PRESERVE_ARGV0 in the
+host auxv, or an interpreter named *-binfmt-P) the argument after the program
+path is the guest's argv[0]; with the O flag the program is read from the
+descriptor the kernel opened (AT_EXECFD), so execute-only binaries run.
+
 Usage::
 
     from usermode.cli import main
@@ -69,8 +75,10 @@ def parse_size(text: str) -> int:
     return (n + 4095) & ~4095
 
 
-def parse_args(argv: List[str], environ: Dict[str, str]):
-    """Return (options, program, guest_args, guest_env)."""
+def parse_args(argv: List[str], environ: Dict[str, str], preserve_argv0: bool = False):
+    """Return (options, program, guest_args, guest_env).
+
+    preserve_argv0: binfmt_misc's P flag, argv = [options..., path, argv0, args...]."""
     opts = Options()
     sets: List[str] = []
     unsets: List[str] = []
@@ -145,7 +153,11 @@ def parse_args(argv: List[str], environ: Dict[str, str]):
     if i >= len(argv):
         raise UsageError(f"no program given (try '{PROG} -h')")
     program = argv[i]
-    guest_args = [opts.argv0 if opts.argv0 is not None else program] + argv[i + 1:]
+    rest = argv[i + 1:]
+    if preserve_argv0 and rest:
+        guest_args = rest                     # the kernel's argv[0] wins, as in qemu
+    else:
+        guest_args = [opts.argv0 if opts.argv0 is not None else program] + rest
 
     env = dict(environ)
     for s in sets:
@@ -171,16 +183,23 @@ def fail(message: str, status: int = 1) -> "NoReturn":
     raise SystemExit(status)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[List[str]] = None, binfmt: Optional[Tuple[bool, Optional[int]]] = None) -> int:
+    """binfmt: (argv[0] preserved, exec fd) when known (the binfmt launcher);
+    otherwise read from this process's auxv (usermode.binfmt.invoke)."""
+    from .binfmt.invoke import binfmt_invocation
+    preserve_argv0, exec_fd = binfmt or binfmt_invocation(sys.argv[0] if sys.argv else "")
     argv = sys.argv[1:] if argv is None else argv
     try:
-        opts, program, guest_args, guest_env = parse_args(argv, dict(os.environ))
+        opts, program, guest_args, guest_env = parse_args(argv, dict(os.environ),
+                                                          preserve_argv0)
     except UsageError as e:
         fail(str(e))
-    return run_program(opts, program, guest_args, guest_env)
+    return run_program(opts, program, guest_args, guest_env, exec_fd)
 
 
-def run_program(opts: Options, program: str, guest_args: List[str], guest_env: List[str]) -> int:
+def run_program(opts: Options, program: str, guest_args: List[str], guest_env: List[str],
+                exec_fd: Optional[int] = None) -> int:
+    """Load and run the guest; exec_fd: the program already open (binfmt_misc O flag)."""
     from .loader.errors import LoaderError
     from .loader import load_program
     from .process import GuestProcess
@@ -195,7 +214,7 @@ def run_program(opts: Options, program: str, guest_args: List[str], guest_env: L
     try:
         proc = GuestProcess("arm", program, guest_args, guest_env, opts)
         proc.log = log
-        load_program(proc)
+        load_program(proc, exec_fd=exec_fd)
     except LoaderError as e:
         fail(str(e) if program in str(e) else f"{program}: {e}")
     except MemoryError as e:

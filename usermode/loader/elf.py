@@ -145,13 +145,25 @@ class ElfImage:
 
 # ---- reading ---------------------------------------------------------------------
 
-def _read_file(path: str) -> bytes:
+def _read_fd(fd: int, path: str) -> bytes:
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        raise LoaderError(f"Permission denied: {path!r} (not a regular file)", path)
+    chunks, off = [], 0
+    while True:
+        b = os.pread(fd, 1 << 20, off)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+        off += len(b)
+
+
+def _read_file(path: str, fd: Optional[int] = None) -> bytes:
     try:
+        if fd is not None:
+            return _read_fd(fd, path)
         with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise LoaderError(f"Permission denied: {path!r} (not a regular file)", path)
-            return f.read()
+            return _read_fd(f.fileno(), path)
     except OSError as e:
         reason = os.strerror(e.errno) if e.errno else str(e)
         raise LoaderError(f"{reason}: {path!r}", path) from None
@@ -262,9 +274,11 @@ def _interp_path(img: ElfImage, s: Segment) -> str:
     return os.fsdecode(raw[:-1])
 
 
-def read_elf(path: str) -> ElfImage:
-    """Read and validate `path` as a loadable 32-bit LE ARM ELF executable."""
-    data = _read_file(path)
+def read_elf(path: str, fd: Optional[int] = None) -> ElfImage:
+    """Read and validate `path` as a loadable 32-bit LE ARM ELF executable.
+
+    fd: the file already open (binfmt_misc's AT_EXECFD); `path` then only names it."""
+    data = _read_file(path, fd)
     _check_ident(data, path)
     try:
         return _parse(data, path)

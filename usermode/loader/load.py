@@ -2,7 +2,8 @@
 
 ``load_program(proc)`` does what Linux's execve does for an ARM ELF binary:
 
-1. validates proc.exe_path (elf.read_elf) and, for a PT_INTERP program, finds
+1. validates proc.exe_path (elf.read_elf; or the descriptor binfmt_misc opened,
+   AT_EXECFD) and, for a PT_INTERP program, finds
    and validates the interpreter (options.ld_prefix first, as qemu's -L);
 2. maps every PT_LOAD: ET_EXEC at its p_vaddr, an ET_DYN main program at
    layout.PIE_BASE, the interpreter at layout.INTERP_BASE (moved up to free,
@@ -140,10 +141,20 @@ def set_initial_cpu(proc, entry: int, sp: int) -> None:
     cpu.set("tb_flags", (cpu.get("tb_flags") & ~TBFLAG_THUMB) | (TBFLAG_THUMB if entry & 1 else 0))
 
 
-def load_program(proc) -> None:
-    """Load proc.exe_path into proc (memory, stack, CPU state); LoaderError on bad input."""
+def load_program(proc, exec_fd: Optional[int] = None) -> None:
+    """Load proc.exe_path into proc (memory, stack, CPU state); LoaderError on bad input.
+
+    exec_fd: the program already open (binfmt_misc O flag, AT_EXECFD); it is read
+    instead of opening proc.exe_path, then closed, so the guest never sees it."""
     opts = proc.options
-    prog = read_elf(proc.exe_path)
+    try:
+        prog = read_elf(proc.exe_path, exec_fd)
+    finally:
+        if exec_fd is not None:
+            try:
+                os.close(exec_fd)
+            except OSError:
+                pass
     interp = _load_interp(prog, opts.ld_prefix) if prog.interp else None
     mem, mappings = proc.mem, []
 
