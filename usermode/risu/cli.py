@@ -2,7 +2,7 @@
 
     python -m usermode.risu --isa a32|t32|all [--seed N] [--count N] [--jobs N]
                             [--batch N] [--only TAG,...] [--exclude TAG,...]
-                            [--save FILE] [--quiet]
+                            [--skip NAME,...] [--save FILE] [--quiet]
 
 Generates ``count`` random steps per ISA from ``seed``, in batches of
 ``batch`` steps (batch i has seed ``seed + i``: ``--seed <that> --count
@@ -10,7 +10,8 @@ Generates ``count`` random steps per ISA from ``seed``, in batches of
 pyqemu, and prints every mismatch minimised to its step, then a summary
 (instructions tested per second, mismatches grouped by instruction).  Tags
 select instruction classes (dp mul media sat par ext bitf misc mem ldm excl
-acq vfp).  ``--save`` appends each mismatch as one JSON line (the regression
+acq swp vfp fp neon); ``--skip`` leaves out descriptions by name (to look
+past a known failure).  ``--save`` appends each mismatch as one JSON line (the regression
 data format of tests/risu_regressions/).  Exit status: 0 when nothing
 differed, 1 otherwise, 2 when a tool is missing.
 
@@ -36,9 +37,9 @@ from .report import format_mismatch, summary_line, to_case
 ISAS = ("a32", "t32")
 
 
-def get_target(isa: str, only=(), exclude=()):
+def get_target(isa: str, only=(), exclude=(), skip=()):
     from .arm.target import ArmTarget
-    return ArmTarget(isa, only, exclude)
+    return ArmTarget(isa, only, exclude, skip)
 
 
 def preflight(target) -> Optional[str]:
@@ -68,6 +69,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--only", help="only instructions with one of these tags")
     ap.add_argument("--exclude", help="no instructions with these tags")
+    ap.add_argument("--skip", help="no instructions with these description names "
+                                   "(e.g. known failures, to look past them)")
     ap.add_argument("--save", help="append mismatches as JSON lines to this file")
     ap.add_argument("--quiet", action="store_true", help="no per-batch progress lines")
     a = ap.parse_args(argv)
@@ -79,7 +82,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if why:
         print(f"risu: cannot run: {why}", file=sys.stderr)
         return 2
-    targets = {isa: get_target(isa, _tags(a.only), _tags(a.exclude)) for isa in isas}
+    targets = {isa: get_target(isa, _tags(a.only), _tags(a.exclude), _tags(a.skip))
+               for isa in isas}
     for t in targets.values():
         t.runner_path()                       # build the runner once, up front
         problem = preflight(t)

@@ -1,5 +1,5 @@
 """A32 instruction descriptions for the risu generator (ARMv7-A/ARMv8 AArch32
-user-mode integer instructions, plus VFP: vfp.py, vfp_arith.py).
+user-mode integer instructions, plus VFP and NEON: vfp.py, vfp_arith.py, neon.py).
 
 Every row: name, encoding diagram (ARM ARM bit order, ``(0)``/``(1)``
 should-be bits written as the fixed value, since the other value is
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from ..describe import I, Mem, Table
 from .fields import COND, HELPERS, R, REGLIST, RPC
-from . import vfp, vfp_arith
+from . import neon, vfp, vfp_arith
 
 DEFAULTS = {"cond": COND, "rd": R, "rn": R, "rm": R, "rs": R, "rt": R, "ra": R,
             "rdlo": R, "rdhi": R, "rt2": R, "list": REGLIST}
@@ -256,6 +256,6 @@ def _excl():
 
 
 DESCS = (_dp() + MUL + MEDIA + PARALLEL + MISC + _ldst() + LDM + _excl() + vfp.descs("cond:4")
-         + vfp_arith.descs("cond:4"))
+         + vfp_arith.descs("cond:4") + neon.descs("a32"))
 
 TABLE = Table("a32", 32, DESCS, DEFAULTS, HELPERS)

@@ -56,18 +56,22 @@ def _filter(descs: Sequence[I], only: FrozenSet[str], exclude: FrozenSet[str]) -
 
 class StepMaker:
     """Makes random steps for one ISA ("a32" or "t32"), optionally restricted
-    to descriptions with one of the ``only`` tags and none of ``exclude``."""
+    to descriptions with one of the ``only`` tags and none of ``exclude``,
+    and without the descriptions named in ``skip``."""
 
-    def __init__(self, isa: str, only: Sequence[str] = (), exclude: Sequence[str] = ()):
+    def __init__(self, isa: str, only: Sequence[str] = (), exclude: Sequence[str] = (),
+                 skip: Sequence[str] = ()):
         if isa not in ("a32", "t32"):
             raise ValueError(f"unknown ARM ISA {isa!r} (a32 or t32)")
         self.isa = isa
         self.only, self.exclude = frozenset(only), frozenset(exclude)
+        self.skip = frozenset(skip)
         if isa == "a32":
             self.tables = [a32.TABLE]
         else:
             self.tables = [t32.TABLE, t16.TABLE]
-        self.pool = {t.name: _filter(t.descs, self.only, self.exclude) for t in self.tables}
+        self.pool = {t.name: [d for d in _filter(t.descs, self.only, self.exclude)
+                              if d.name not in self.skip] for t in self.tables}
         self.pool = {k: v for k, v in self.pool.items() if v}
         if not self.pool:
             raise ValueError(f"no {isa} descriptions with tags {sorted(self.only)}")
@@ -78,7 +82,8 @@ class StepMaker:
                       if self._allowed(main.by_name[a]) and self._allowed(main.by_name[b])]
 
     def _allowed(self, d: I) -> bool:
-        return (not self.only or bool(d.tags & self.only)) and not d.tags & self.exclude
+        return ((not self.only or bool(d.tags & self.only)) and not d.tags & self.exclude
+                and d.name not in self.skip)
 
     # ---- single instructions -----------------------------------------------------------------
     def _table_for_single(self, rng: random.Random) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ..describe import I, Mem, Same, Table
 from .fields import HELPERS, R, REGLIST, RPC, RT
-from . import vfp, vfp_arith
+from . import neon, vfp, vfp_arith
 
 DEFAULTS = {"rd": RT, "rn": RT, "rm": RT, "rs": RT, "rt": RT, "ra": RT, "rdlo": RT,
             "rdhi": RT, "rt2": RT, "list": REGLIST}
@@ -269,6 +269,6 @@ def _excl():
 
 
 DESCS = (_dp() + MUL + MEDIA + PARALLEL + MISC + _ldst() + LDM + _excl() + vfp.descs("1110", True)
-         + vfp_arith.descs("1110"))
+         + vfp_arith.descs("1110") + neon.descs("t32"))
 
 TABLE = Table("t32", 32, DESCS, DEFAULTS, HELPERS)

@@ -29,10 +29,11 @@ class ArmTarget:
     arch = "arm"
     record_size = L.RECORD_SIZE
 
-    def __init__(self, isa: str, only: Sequence[str] = (), exclude: Sequence[str] = ()):
+    def __init__(self, isa: str, only: Sequence[str] = (), exclude: Sequence[str] = (),
+                 skip: Sequence[str] = ()):
         self.name = isa
         self.thumb = isa == "t32"
-        self.maker = StepMaker(isa, only, exclude)
+        self.maker = StepMaker(isa, only, exclude, skip)
 
     # ---- generation ---------------------------------------------------------------------------
     def runner_path(self) -> Path:
@@ -102,7 +103,8 @@ class ArmTarget:
     def disassemble(self, data: bytes, addr: int) -> str:
         import capstone
         md = capstone.Cs(capstone.CS_ARCH_ARM,
-                         capstone.CS_MODE_THUMB if self.thumb else capstone.CS_MODE_ARM)
+                         (capstone.CS_MODE_THUMB if self.thumb else capstone.CS_MODE_ARM)
+                         | capstone.CS_MODE_V8)
         out = [f"{i.mnemonic} {i.op_str}".strip() for i in md.disasm(data, addr)]
         return "; ".join(out) if out else "(capstone: invalid)"
 
@@ -143,5 +145,6 @@ class ArmTarget:
         return known.check(self, step, pre, qemu)
 
 
-def target(isa: str, only: Sequence[str] = (), exclude: Sequence[str] = ()) -> ArmTarget:
-    return ArmTarget(isa, only, exclude)
+def target(isa: str, only: Sequence[str] = (), exclude: Sequence[str] = (),
+           skip: Sequence[str] = ()) -> ArmTarget:
+    return ArmTarget(isa, only, exclude, skip)
