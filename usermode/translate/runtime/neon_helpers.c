@@ -476,7 +476,7 @@ static uint32_t nh_h2f(NhCtx *c, uint32_t h, int ahp)
         if (!frac)
             return sign;
         /* half denormals are normal singles (no flush for the half input) */
-        int e = -1;
+        int e = 0;
         while (!(frac & 0x400)) {
             frac <<= 1;
             e--;
