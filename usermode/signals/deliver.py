@@ -73,11 +73,13 @@ class Pending:
     def __bool__(self) -> bool:
         return bool(self.queues)
 
-    def add(self, sig: int, info: bytes, front: bool = False) -> None:
+    def add(self, sig: int, info: bytes, front: bool = False, coalesce: bool = False) -> None:
+        """Queue `sig`; with `coalesce`, a standard signal already pending is
+        not queued again (the host kernel coalesced everything it kept)."""
         q = self.queues.setdefault(sig, [])
         if front:
             q.insert(0, info)
-        elif sig >= 32 or not q:
+        elif sig >= 32 or not q or not coalesce:
             q.append(info)
 
     def bits(self) -> int:
@@ -204,9 +206,10 @@ class Signals:
             sig = struct.unpack_from("<i", info)[0]
             if not 1 <= sig <= NSIG:
                 continue
-            if not self.mask & sigbit(sig) and self.ignored(sig, self.action(sig)):
+            blocked = bool(self.mask & sigbit(sig))
+            if not blocked and self.ignored(sig, self.action(sig)):
                 continue
-            self.pending.add(sig, info)
+            self.pending.add(sig, info, coalesce=blocked)
 
     def force(self, sig: int, info: bytes, fault: Optional[Tuple[int, int, int]] = None,
               detail: Optional[str] = None) -> None:
