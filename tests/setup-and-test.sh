@@ -5,9 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# armhf: tests/debian_sysroot.py downloads real Debian armhf programs (apt-get download)
+$SUDO dpkg --add-architecture armhf
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf qemu-user \
     python3 python3-venv python3-dev gcc >/dev/null
+$SUDO apt-get install -y -qq cmake meson ninja-build file >/dev/null   # tests/test_harness_*.py
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'
