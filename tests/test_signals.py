@@ -87,6 +87,15 @@ def test_generated_code(isa, opt):
         assert want in p.stdout.splitlines()
 
 
+@pytest.mark.parametrize("isa", ["arm", "thumb"])
+def test_vfp_state_in_the_frame(isa):
+    _, q, p = both("sig_vfp", isa)
+    assert q.rc == 0, "reference run failed: " + q.stdout + q.stderr
+    clean("sig_vfp", p)
+    assert (p.rc, p.stdout) == (q.rc, q.stdout)
+    assert "vfp frame: magic=0x56465001 size=288" in p.stdout.splitlines()
+
+
 @pytest.mark.parametrize("mode,status", [("term", 143), ("segv", 139), ("abort", 134),
                                          ("blocked", 143), ("ignored", 0)])
 def test_default_actions_in_a_shell(mode, status):

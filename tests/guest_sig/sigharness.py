@@ -62,7 +62,7 @@ def build(name: str, isa: str = "arm", opt: str = "O2") -> Path:
         return out
     BUILD.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-    p = subprocess.run([CC, *flags, "-o", str(tmp), str(src), "-lrt"], capture_output=True,
+    p = subprocess.run([CC, *flags, "-o", str(tmp), str(src), "-lrt", "-lm"], capture_output=True,
                        text=True)
     if p.returncode:
         raise RuntimeError(f"building {name}: {p.stderr}")
