@@ -30,6 +30,8 @@ KNOWN = {
     # qemu 7.2 does not implement set_robust_list; the kernel does
     ("set_robust_list(NUM,12,NUM,1,NUM,NUM) = -1 errno=38 (Function not implemented)",
      "set_robust_list(NUM,12,NUM,1,NUM,NUM) = 0"),
+    ("set_robust_list(NUM,12,0,0,NUM,NUM) = -1 errno=38 (Function not implemented)",
+     "set_robust_list(NUM,12,0,0,NUM,NUM) = 0"),
 }
 CORPUS = [c for c in guestbuild.CASES if c not in ("signals",)]
 # program -> whether it takes a scratch directory argument.  (procfs reads files whose
@@ -41,18 +43,28 @@ TIMER_CALLS = ("timer_settime", "timer_gettime", "timer_getoverrun", "timer_dele
 CALL = re.compile(r"[a-z_0-9]+\([^()]*\)|Unknown syscall \d+")
 
 
+def pids_in(text):
+    """Every pid of the run: the leading column, and what pid-returning calls returned."""
+    pids = set(re.findall(r"^(\d+) ", text, re.M))
+    for name, ret in re.findall(r"\b(\w+)\([^()]*\)\s*= (\d+)$", text, re.M):
+        if name in PID_RESULTS:
+            pids.add(ret)
+    return {p for p in pids if int(p) > 1}
+
+
 def mask(text):
+    pids = pids_in(text)
     out = []
     for line in text.splitlines():
         line = re.sub(r"^\d+ ", "", line)
+        line = re.sub(r"(?<!\w)\d+(?!\w)", lambda m: "PID" if m.group(0) in pids else m.group(0),
+                      line)
         line = re.sub(r"\{tv_sec = -?\d+,tv_nsec = -?\d+\}", "{TS}", line)
         line = re.sub(r"\{tv_sec = -?\d+,tv_usec = -?\d+\}", "{TV}", line)
         line = re.sub(r"pyqemu-sysio-\w{6}", "pyqemu-sysio-XXXXXX", line)
         line = re.sub(r"0x[0-9a-f]{5,8}\b", "ADDR", line)
         line = re.sub(r"(?<![\w.])-?\d{5,}\b", "NUM", line)
         m = re.match(r"(\w+)\(", line)
-        if m and m.group(1) in PID_RESULTS:
-            line = re.sub(r" = \d+$", " = PID", line)
         if m and m.group(1).startswith(TIMER_CALLS):
             # qemu numbers timers its own way (the kernel: 0, 1...), and registers
             # left over from handling the id differ with it
