@@ -613,9 +613,12 @@ typedef struct CPUHeader {
     uint64_t exc_arg;     /* 24: guest fault address / exception argument      */
     uint64_t host_pc;     /* 32: host pc at a fault in translated code         */
     uint64_t guest_base;  /* 40: host address of guest address 0               */
-    int32_t fault_signo;  /* 48: host signal of a fault (SIGSEGV, SIGBUS)      */
-    int32_t fault_code;   /* 52: its si_code (SEGV_MAPERR, SEGV_ACCERR...)     */
-    uint64_t exc_arg2;    /* 56: second argument (e.g. undefined encoding)     */
+    int16_t fault_signo;  /* 48: host signal of a fault (SIGSEGV, SIGBUS)      */
+    int16_t fault_code;   /* 50: its si_code (SEGV_MAPERR, SEGV_ACCERR...)     */
+    uint32_t exit_request;/* 52: nonzero: leave translated code at the next
+                                 block entry (set by the host signal handler) */
+    uint64_t exc_arg2;    /* 56: second argument (undefined encoding; for a
+                                 fault: 1 if it was a write)                  */
 } CPUHeader;
 
 typedef struct TB {
@@ -632,6 +635,7 @@ typedef struct TB {
     struct TB *all_next;
     uint32_t invalid;
     uint32_t id;
+    uint32_t cflags;           /* TB_CF_* (set before rt_tb_commit)           */
 } TB;
 
 /* Guest memory region */
@@ -667,10 +671,43 @@ int rt_cpu_exec(CPUHeader *env);
 /* Called by generated code for indirect jumps: host address to continue at. */
 uint8_t *rt_helper_lookup_tb(CPUHeader *env);
 
-/* Host helpers */
+/* Host helpers.  rt_syscall is a raw host system call (-errno on failure);
+ * for the numbers marked with rt_set_blocking_syscalls it is a "safe"
+ * system call: if a host signal was recorded (env->exit_request) before the
+ * call entered the kernel, or the kernel restarts it after our handler ran,
+ * it returns -RT_ERESTARTSYS instead, and the engine restarts the guest's
+ * system call after delivering the signal (qemu's safe_syscall). */
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+void rt_set_blocking_syscalls(const uint16_t *nrs, int n);
 int rt_install_fault_handler(void);
 void rt_restore_default_signal(int sig);
+
+/* Host signal plumbing (usermode/signals/host.py).  Every handled host
+ * signal is recorded, with its siginfo, in a queue that rt_sig_drain
+ * empties; recording sets cur_env->exit_request.  mode: RT_SIG_DFL,
+ * RT_SIG_IGN or RT_SIG_CATCH; flags: host SA_RESTART/SA_NOCLDSTOP/
+ * SA_NOCLDWAIT to mirror.  SIGSEGV and SIGBUS keep the fault handler, which
+ * treats a signal sent by kill (si_code <= 0) as asynchronous per mode. */
+int rt_sig_set_action(int sig, int mode, unsigned long flags);
+int rt_sig_get_action(int sig);          /* host disposition: 0 DFL, 1 IGN, 2 handler */
+int rt_sig_drain(uint8_t *out, int max); /* copies up to max 128-byte siginfos */
+uint32_t rt_sig_dropped(void);
+
+/* Self-modifying code: guest pages holding translated code are write-
+ * protected on the host (when the guest may write them); a write there
+ * unprotects the page and invalidates its blocks.  The page table is the
+ * guest's (usermode/memory.py: one byte of PROT bits per 4 KiB page). */
+void rt_set_page_table(uint8_t *pages, uint64_t npages);
+int rt_code_protect(uint64_t start, uint64_t end);
+int rt_code_unprotect(uint64_t start, uint64_t end, int whole_pages_only);
+uint32_t rt_code_protected_pages(void);
+int rt_code_unprotect_near(const uint32_t *addrs, int n, uint32_t window);
+
+/* Where the code generator's block frame keeps the FP state (x86/fp.py):
+ * [rsp + off] host MXCSR, [rsp + off + 4] env offset of the guest MXCSR
+ * slot (0: not loaded); the slot holds MXCSR ^ mxcsr_xor.  A fault that
+ * leaves a block by siglongjmp stores the guest MXCSR there itself. */
+void rt_set_fp_frame(int32_t off, uint32_t mxcsr_xor);
 
 /* Lookup of C helpers callable from generated code, by name. */
 void *rt_helper_addr(const char *name);
@@ -685,7 +722,21 @@ uint64_t rt_stat_chains(void);
 #define EXIT_SYSCALL    2
 #define EXIT_HALT       3
 #define RT_NEED_TRANSLATE 16
+#define RT_EXIT_INTERRUPT 17    /* env->exit_request was set: Python delivers signals */
 #define EXCP_FAULT      4
+#define EXCP_SMC        32      /* the running block wrote to its own page: re-run the
+                                   insn in a one-insn block (engine.py) */
+#define TB_CF_SINGLE    1       /* a one-instruction block: may write its own page */
+#define RT_ERESTARTSYS  512
+#define RT_SIG_DFL      0
+#define RT_SIG_IGN      1
+#define RT_SIG_CATCH    2
+#define RT_NSIG         65
+#define GPAGE_SHIFT     12
+#define GPAGE_SIZE      4096u
+#define GPROT_READ      1
+#define GPROT_WRITE     2
+#define GPAGE_VALID     8
 
 typedef uintptr_t (*enter_fn)(CPUHeader *env, uint8_t *tc);
 
@@ -705,6 +756,18 @@ static uint64_t stat_lookups, stat_chains;
 
 static __thread CPUHeader *cur_env;
 static __thread sigjmp_buf cur_jmp;
+
+/* self-modifying code: the guest page table and the pages we write-protected */
+static uint8_t *page_table;
+static uint64_t page_count;
+static uint8_t *code_prot;          /* one byte per guest page: 1 = protected by us */
+static uint32_t code_prot_pages;
+
+/* the FP area of the block frame (x86/fp.py) */
+static int32_t fp_frame_off = -1;
+static uint32_t fp_mxcsr_xor;
+
+static void tb_invalidate_range(uint64_t start, uint64_t end);
 
 /* ---------------------------------------------------------------- memory */
 
@@ -856,6 +919,11 @@ int rt_tb_invalidate_range(uint64_t start, uint64_t end)
     return n;
 }
 
+static void tb_invalidate_range(uint64_t start, uint64_t end)
+{
+    rt_tb_invalidate_range(start, end);
+}
+
 void rt_tb_flush(void)
 {
     TB *tb = tb_all;
@@ -891,16 +959,15 @@ int rt_cpu_exec(CPUHeader *env)
     env->guest_base = (uint64_t)(uintptr_t)guest_base;
     cur_env = env;
     if (sigsetjmp(cur_jmp, 0)) {
-        /* a fault in translated code: the handler filled env */
-        sigset_t s;
-        sigemptyset(&s);
-        sigaddset(&s, env->fault_signo);
-        pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+        /* a fault in translated code: the handler filled env (exception
+           EXCP_FAULT or EXCP_SMC).  It ran with SA_NODEFER and an empty
+           sa_mask, so the signal mask is as before. */
         env->running = 0;
-        env->exception = EXCP_FAULT;
         return EXIT_EXCEPTION;
     }
     for (;;) {
+        if (__atomic_load_n(&env->exit_request, __ATOMIC_ACQUIRE))
+            return RT_EXIT_INTERRUPT;
         stat_lookups++;
         TB *tb = rt_tb_lookup(env->pc, env->tb_flags);
         if (!tb) {
@@ -922,9 +989,189 @@ int rt_cpu_exec(CPUHeader *env)
     }
 }
 
+/* --------------------------------------------------- host signal queue */
+
+/* Every host signal we catch is recorded here (siginfo and all) by the
+ * handler and taken out by rt_sig_drain in Python.  Producers reserve a slot
+ * with a CAS on tail and publish it with its ready flag; the one consumer
+ * advances head.  A handler interrupting the consumer never touches the slot
+ * being read (the queue-full test uses the old head). */
+#define SIGQ_LEN 1024
+static struct { volatile uint32_t ready; uint32_t pad; siginfo_t info; } sigq[SIGQ_LEN];
+static volatile uint32_t sigq_head, sigq_tail, sigq_dropped;
+static uint32_t no_exit_request;          /* flag used before any env exists */
+
+static void sigq_push(const siginfo_t *si)
+{
+    uint32_t t = __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE);
+    for (;;) {
+        if (t - __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE) >= SIGQ_LEN) {
+            __atomic_fetch_add(&sigq_dropped, 1, __ATOMIC_RELAXED);
+            return;
+        }
+        if (__atomic_compare_exchange_n(&sigq_tail, &t, t + 1, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            break;
+    }
+    memcpy(&sigq[t % SIGQ_LEN].info, si, sizeof(siginfo_t));
+    __atomic_store_n(&sigq[t % SIGQ_LEN].ready, 1, __ATOMIC_RELEASE);
+}
+
+int rt_sig_drain(uint8_t *out, int max)
+{
+    int n = 0;
+    while (n < max) {
+        uint32_t h = __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE);
+        if (h == __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE))
+            break;
+        if (!__atomic_load_n(&sigq[h % SIGQ_LEN].ready, __ATOMIC_ACQUIRE))
+            break;                              /* being written by a handler */
+        memcpy(out + 128 * n, &sigq[h % SIGQ_LEN].info, 128);
+        __atomic_store_n(&sigq[h % SIGQ_LEN].ready, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&sigq_head, h + 1, __ATOMIC_RELEASE);
+        n++;
+    }
+    return n;
+}
+
+uint32_t rt_sig_dropped(void) { return sigq_dropped; }
+
+/* ----------------------------------------------------------- safe syscall */
+
+/* rdi = flag, rsi = nr, rdx..r9, [rsp+8], [rsp+16] = a1..a6.  Between
+ * rt_safe_syscall_start and rt_safe_syscall_end (the insn after `syscall`)
+ * a host signal handler moves rip to rt_safe_syscall_restart: a signal
+ * recorded before the kernel was entered, or one after which the kernel
+ * restarts the call, makes it return -RT_ERESTARTSYS. */
+long rt_safe_syscall_asm(volatile uint32_t *flag, long nr, long a1, long a2, long a3,
+                         long a4, long a5, long a6);
+extern const char rt_safe_syscall_start[], rt_safe_syscall_end[], rt_safe_syscall_restart[];
+__asm__(
+    ".text\n"
+    ".p2align 4\n"
+    ".type rt_safe_syscall_asm, @function\n"
+    "rt_safe_syscall_asm:\n"
+    "    mov %rdi, %r11\n"
+    "    mov %rsi, %rax\n"
+    "    mov %rdx, %rdi\n"
+    "    mov %rcx, %rsi\n"
+    "    mov %r8, %rdx\n"
+    "    mov %r9, %r10\n"
+    "    mov 8(%rsp), %r8\n"
+    "    mov 16(%rsp), %r9\n"
+    "rt_safe_syscall_start:\n"
+    "    cmpl $0, (%r11)\n"
+    "    jne rt_safe_syscall_restart\n"
+    "    syscall\n"
+    "rt_safe_syscall_end:\n"
+    "    ret\n"
+    "rt_safe_syscall_restart:\n"
+    "    mov $-512, %rax\n"
+    "    ret\n"
+    ".size rt_safe_syscall_asm, .-rt_safe_syscall_asm\n"
+);
+
+static uint8_t blocking_nr[512];
+
+void rt_set_blocking_syscalls(const uint16_t *nrs, int n)
+{
+    memset(blocking_nr, 0, sizeof(blocking_nr));
+    for (int i = 0; i < n; i++)
+        if (nrs[i] < sizeof(blocking_nr))
+            blocking_nr[nrs[i]] = 1;
+}
+
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    if (nr >= 0 && nr < (long)sizeof(blocking_nr) && blocking_nr[nr]) {
+        CPUHeader *env = cur_env;
+        volatile uint32_t *flag = env ? &env->exit_request : &no_exit_request;
+        return rt_safe_syscall_asm(flag, nr, a1, a2, a3, a4, a5, a6);
+    }
+    long r = syscall(nr, a1, a2, a3, a4, a5, a6);
+    return r == -1 ? -errno : r;
+}
+
+/* ------------------------------------------------------- host dispositions */
+
+struct ksigaction {                 /* the x86-64 kernel's struct sigaction */
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+#define K_SA_RESTORER 0x04000000ul
+
+static void *host_restorer;         /* glibc's __restore_rt, read back from the kernel */
+static int host_mode[RT_NSIG];      /* RT_SIG_* per host signal, as the engine set it */
+
+static long raw_sigaction(int sig, const struct ksigaction *act, struct ksigaction *old)
+{
+    long r = syscall(SYS_rt_sigaction, sig, act, old, 8);
+    return r == -1 ? -errno : r;
+}
+
+static void async_handler(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    int saved_errno = errno;
+    sigq_push(si);
+    CPUHeader *env = cur_env;
+    if (env)
+        __atomic_store_n(&env->exit_request, 1, __ATOMIC_RELEASE);
+    greg_t *rip = &uc->uc_mcontext.gregs[REG_RIP];
+    if ((uintptr_t)*rip >= (uintptr_t)rt_safe_syscall_start
+        && (uintptr_t)*rip < (uintptr_t)rt_safe_syscall_end)
+        *rip = (greg_t)(uintptr_t)rt_safe_syscall_restart;
+    errno = saved_errno;
+}
+
 /* ---------------------------------------------------------- fault handler */
 
 static struct sigaction old_segv, old_bus;
+
+static inline int in_code_buffer(uintptr_t pc)
+{
+    return pc >= (uintptr_t)code_buf && pc < (uintptr_t)code_next;
+}
+
+static TB *tb_of_host_pc(uintptr_t pc)
+{
+    for (TB *tb = tb_all; tb; tb = tb->all_next)
+        if (pc >= (uintptr_t)tb->tc && pc < (uintptr_t)tb->tc + tb->tc_size)
+            return tb;
+    return NULL;
+}
+
+static int host_prot_of_page(uint64_t p)
+{
+    uint8_t g = page_table ? page_table[p] : 0;
+    if (!(g & GPAGE_VALID))
+        return PROT_NONE;
+    return (g & GPROT_READ ? PROT_READ : 0) | (g & GPROT_WRITE ? PROT_WRITE : 0);
+}
+
+/* give page p its guest protection back and forget the blocks on it */
+static void unprotect_page(uint64_t p)
+{
+    if (!code_prot || !code_prot[p])
+        return;
+    code_prot[p] = 0;
+    code_prot_pages--;
+    mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, host_prot_of_page(p));
+    tb_invalidate_range(p << GPAGE_SHIFT, (p + 1) << GPAGE_SHIFT);
+}
+
+/* the guest MXCSR, if the block had loaded it, back to its env slot */
+static void save_guest_fp(CPUHeader *env, ucontext_t *uc)
+{
+    if (fp_frame_off < 0 || !uc->uc_mcontext.fpregs)
+        return;
+    uint8_t *frame = (uint8_t *)(uintptr_t)uc->uc_mcontext.gregs[REG_RSP] + fp_frame_off;
+    uint32_t slot = *(uint32_t *)(frame + 4);
+    if (slot)
+        *(uint32_t *)((uint8_t *)env + slot) = uc->uc_mcontext.fpregs->mxcsr ^ fp_mxcsr_xor;
+}
 
 static void fault_handler(int sig, siginfo_t *si, void *uc_)
 {
@@ -933,13 +1180,42 @@ static void fault_handler(int sig, siginfo_t *si, void *uc_)
     uintptr_t addr = (uintptr_t)si->si_addr;
     uintptr_t host_pc = uc->uc_mcontext.gregs[REG_RIP];
 
-    if (env && env->running && addr >= (uintptr_t)guest_base
-        && addr < (uintptr_t)guest_base + guest_size + 0x10000) {
-        env->exc_arg = addr - (uintptr_t)guest_base;
-        env->host_pc = host_pc;
-        env->fault_signo = sig;
-        env->fault_code = si->si_code;
-        siglongjmp(cur_jmp, 1);
+    if (si->si_code <= 0) {
+        /* sent by kill/tgkill/sigqueue: an asynchronous signal */
+        if (host_mode[sig] != RT_SIG_IGN)
+            async_handler(sig, si, uc_);
+        return;
+    }
+    if (addr >= (uintptr_t)guest_base && addr < (uintptr_t)guest_base + guest_size + 0x10000) {
+        uint64_t g = addr - (uintptr_t)guest_base;
+        int write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+        uint64_t p = g >> GPAGE_SHIFT;
+        if (sig == SIGSEGV && write && code_prot && g < guest_size && code_prot[p]) {
+            /* a write to a page holding translated code: forget that code */
+            unprotect_page(p);
+            if (env && env->running && in_code_buffer(host_pc)) {
+                TB *tb = tb_of_host_pc(host_pc);
+                if (tb && tb->invalid && !(tb->cflags & TB_CF_SINGLE)) {
+                    /* the running block itself is gone: redo this insn alone */
+                    env->exc_arg = g;
+                    env->host_pc = host_pc;
+                    env->exception = EXCP_SMC;
+                    save_guest_fp(env, uc);
+                    siglongjmp(cur_jmp, 1);
+                }
+            }
+            return;                         /* retry the write */
+        }
+        if (env && env->running) {
+            env->exc_arg = g;
+            env->host_pc = host_pc;
+            env->fault_signo = sig;
+            env->fault_code = si->si_code;
+            env->exc_arg2 = write;
+            env->exception = EXCP_FAULT;
+            save_guest_fp(env, uc);
+            siglongjmp(cur_jmp, 1);
+        }
     }
     /* Not ours: hand it to whoever was there before (or die by it). */
     struct sigaction *old = sig == SIGSEGV ? &old_segv : &old_bus;
@@ -960,6 +1236,7 @@ int rt_install_fault_handler(void)
     static char altstack[65536];
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
     sigaltstack(&ss, NULL);
+    (void)cur_env;                      /* touch the TLS block outside any handler */
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = fault_handler;
@@ -967,20 +1244,130 @@ int rt_install_fault_handler(void)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGSEGV, &sa, &old_segv) || sigaction(SIGBUS, &sa, &old_bus))
         return -errno;
+    struct ksigaction k;
+    if (raw_sigaction(SIGSEGV, NULL, &k) == 0)
+        host_restorer = k.restorer;
+    for (int i = 0; i < RT_NSIG; i++)
+        host_mode[i] = RT_SIG_DFL;
     return 0;
+}
+
+int rt_sig_set_action(int sig, int mode, unsigned long flags)
+{
+    if (sig <= 0 || sig >= RT_NSIG || sig == SIGKILL || sig == SIGSTOP)
+        return -EINVAL;
+    host_mode[sig] = mode;
+    if (sig == SIGSEGV || sig == SIGBUS)
+        return 0;                           /* the fault handler stays */
+    if (!host_restorer)
+        return -EINVAL;                     /* rt_install_fault_handler first */
+    struct ksigaction k;
+    memset(&k, 0, sizeof(k));
+    k.handler = mode == RT_SIG_DFL ? (void *)SIG_DFL
+              : mode == RT_SIG_IGN ? (void *)SIG_IGN : (void *)async_handler;
+    k.flags = (flags & (SA_RESTART | SA_NOCLDSTOP | SA_NOCLDWAIT)) | K_SA_RESTORER;
+    if (mode == RT_SIG_CATCH) {
+        k.flags |= SA_SIGINFO | SA_ONSTACK;
+        k.mask = ~0ull;                     /* one handler at a time */
+    }
+    k.restorer = host_restorer;
+    return (int)raw_sigaction(sig, &k, NULL);
+}
+
+int rt_sig_get_action(int sig)
+{
+    struct ksigaction k;
+    if (raw_sigaction(sig, NULL, &k) < 0)
+        return -1;
+    if (k.handler == (void *)SIG_DFL)
+        return 0;
+    if (k.handler == (void *)SIG_IGN)
+        return 1;
+    return 2;
 }
 
 void rt_restore_default_signal(int sig)
 {
-    signal(sig, SIG_DFL);
+    if (sig == SIGSEGV || sig == SIGBUS || !host_restorer) {
+        signal(sig, SIG_DFL);
+        return;
+    }
+    struct ksigaction k;
+    memset(&k, 0, sizeof(k));
+    k.handler = (void *)SIG_DFL;
+    k.flags = K_SA_RESTORER;
+    k.restorer = host_restorer;
+    raw_sigaction(sig, &k, NULL);
 }
 
-/* ------------------------------------------------------------ host calls */
+/* --------------------------------------------------- self-modifying code */
 
-long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+void rt_set_page_table(uint8_t *pages, uint64_t npages)
 {
-    long r = syscall(nr, a1, a2, a3, a4, a5, a6);
-    return r == -1 ? -errno : r;
+    page_table = pages;
+    page_count = npages;
+    if (!code_prot) {
+        code_prot = mmap(NULL, npages, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (code_prot == MAP_FAILED)
+            code_prot = NULL;
+    }
+}
+
+int rt_code_protect(uint64_t start, uint64_t end)
+{
+    int n = 0;
+    if (!code_prot || end <= start)
+        return 0;
+    for (uint64_t p = start >> GPAGE_SHIFT; p <= (end - 1) >> GPAGE_SHIFT && p < page_count; p++) {
+        uint8_t g = page_table[p];
+        if (code_prot[p] || (g & (GPAGE_VALID | GPROT_WRITE)) != (GPAGE_VALID | GPROT_WRITE))
+            continue;
+        if (mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, PROT_READ) == 0) {
+            code_prot[p] = 1;
+            code_prot_pages++;
+            n++;
+        }
+    }
+    return n;
+}
+
+int rt_code_unprotect(uint64_t start, uint64_t end, int whole_pages_only)
+{
+    int n = 0;
+    if (!code_prot || !code_prot_pages || end <= start)
+        return 0;
+    uint64_t first = start >> GPAGE_SHIFT, last = (end - 1) >> GPAGE_SHIFT;
+    if (whole_pages_only) {
+        first = (start + GPAGE_SIZE - 1) >> GPAGE_SHIFT;
+        last = (end >> GPAGE_SHIFT) - 1;
+        if ((end >> GPAGE_SHIFT) == 0)
+            return 0;
+    }
+    for (uint64_t p = first; p <= last && p < page_count; p++)
+        if (code_prot[p]) {
+            unprotect_page(p);
+            n++;
+        }
+    return n;
+}
+
+uint32_t rt_code_protected_pages(void) { return code_prot_pages; }
+
+int rt_code_unprotect_near(const uint32_t *addrs, int n, uint32_t window)
+{
+    int k = 0;
+    for (int i = 0; i < n && code_prot_pages; i++) {
+        uint64_t a = addrs[i];
+        k += rt_code_unprotect(a, a + window, 0);
+    }
+    return k;
+}
+
+void rt_set_fp_frame(int32_t off, uint32_t mxcsr_xor)
+{
+    fp_frame_off = off;
+    fp_mxcsr_xor = mxcsr_xor;
 }
 
 /* ---------------------------------------------- helpers for generated code */
@@ -1109,6 +1496,8 @@ static uint64_t hw(int op, int f64, uint64_t a, uint64_t b, uint64_t c, const Ct
                    int rmode, uint32_t *mx)
 {
     uint64_t r;
+    if (rmode == FPR_DYNAMIC)
+        rmode = x->rmode;
     csr_set((x->ctl & ~(3u << MX_RC_SHIFT)) | rmode_to_rc[rmode & 3] << MX_RC_SHIFT);
     if (f64) {
         double p = d_of(a), q = d_of(b);
@@ -1357,8 +1746,8 @@ static double a_round_int(double v, int rmode)
 
 static int a_dyn(const Ctx *x, int rmode) { return rmode == FPR_DYNAMIC ? x->rmode : rmode; }
 
-/* FPToFixed: a * 2^fbits rounded, saturated to ibits; NaN -> 0; IOC on
- * saturation or NaN, else IXC when inexact */
+/* FPToFixed: a * 2^fbits rounded, saturated to ibits (then sign- or zero-
+ * extended); NaN -> 0; IOC on saturation or NaN, else IXC when inexact */
 static uint64_t a_ftoi(Ctx *x, int f64, uint64_t a, int sgn, int rmode, int fbits, int ibits)
 {
     const Fmt *f = f64 ? &F64 : &F32;
@@ -1372,20 +1761,17 @@ static uint64_t a_ftoi(Ctx *x, int f64, uint64_t a, int sgn, int rmode, int fbit
     double r = a_round_int(v, a_dyn(x, rmode));
     double lo = sgn ? -ldexp(1.0, ibits - 1) : 0.0;
     double hi = sgn ? ldexp(1.0, ibits - 1) : ldexp(1.0, ibits);   /* exclusive */
-    uint64_t mask = ibits == 64 ? ~0ull : (1ull << ibits) - 1;
+    /* the result is sign- (signed) or zero-extended to 64 bits */
     if (r < lo) {
         x->ff |= FF_INVALID;
-        return (uint64_t)(int64_t)lo & mask;
-    }
-    if (r >= hi) {
+        r = lo;
+    } else if (r >= hi) {
         x->ff |= FF_INVALID;
-        return sgn ? ((1ull << (ibits - 1)) - 1) : mask;
-    }
-    if (r != v)
+        return sgn ? (1ull << (ibits - 1)) - 1 : ibits == 64 ? ~0ull : (1ull << ibits) - 1;
+    } else if (r != v) {
         x->ff |= FF_INEXACT;
-    if (sgn)
-        return (uint64_t)(int64_t)r & mask;
-    return (uint64_t)r & mask;
+    }
+    return sgn ? (uint64_t)(int64_t)r : (uint64_t)r;
 }
 
 /* FixedToFP: integer a (ibits wide, sgn) * 2^-fbits, rounded by the dynamic mode */
@@ -1598,97 +1984,1081 @@ void *fp_helper_addr(const char *name)
             return fp_helpers[i].addr;
     return NULL;
 }
+/* Reference implementation of the IR's vector ops (ir.VEC_OPS), one whole
+ * vector per call, for translated code (see usermode/translate/x86/vec.py).
+ *
+ * The code generator lowers most vector ops to inline SSE; it calls
+ * neon_vop() for the ops that have no short exact SSE sequence (rounding
+ * and saturating shifts by register, polynomial multiply, reciprocal
+ * estimates...) and as the slow path of the inline floating-point ops when
+ * a lane needs the guest's rules (a denormal, a NaN, a tiny result, a
+ * non-default rounding mode).  Semantics are the ARM ARM's Advanced SIMD
+ * ones: elements little-endian in the CPU state, saturation sets the sticky
+ * flag (FPSCR.QC), floating point uses the "standard FPSCR value"
+ * (flush-to-zero with IDC/UFC, default NaN, round to nearest even) whatever
+ * the scalar mode, and its IEEE flags go to the live MXCSR (translated code
+ * runs with the guest's MXCSR loaded: the IR's fpenv) where the scalar fp
+ * ops keep them; IDC goes to the FPSCR word.
+ *
+ * opc = ir.vec_opcode(): op index | log2(esize) << 8 | (n == 16) << 10.
+ * d, a, b are byte offsets in the CPU state (b may be 0 when unused), imm
+ * the op's immediate.  This file is appended to runtime.c by build.py after
+ * fp_helpers.c (its names are prefixed nh_ to stay clear of that file's);
+ * neon_helpers.h is its cffi declaration.
+ *
+ * Usage (from translated code, or from Python through cffi):
+ *     neon_configure(fpscr_offset, 1u << 27, 1u << 7);
+ *     neon_vop(env, vec_opcode("qadd_s", 2, 16), d_off, a_off, b_off, 0);
+ */
+
+#include <math.h>
+
+/* ------------------------------------------------------------------ tables */
+#define NH_OPS(X) \
+    X(add) X(sub) X(mul) X(and) X(or) X(xor) X(andc) X(orc) \
+    X(min_s) X(min_u) X(max_s) X(max_u) \
+    X(ceq) X(cgt_s) X(cgt_u) X(cge_s) X(cge_u) X(tst) \
+    X(abd_s) X(abd_u) X(aba_s) X(aba_u) \
+    X(hadd_s) X(hadd_u) X(rhadd_s) X(rhadd_u) X(hsub_s) X(hsub_u) \
+    X(qadd_s) X(qadd_u) X(qsub_s) X(qsub_u) \
+    X(shl_s) X(shl_u) X(rshl_s) X(rshl_u) X(qshl_s) X(qshl_u) X(qrshl_s) X(qrshl_u) \
+    X(mla) X(mls) X(mulp) X(qdmulh) X(qrdmulh) X(bsl) X(bit) X(bif) \
+    X(padd) X(pmax_s) X(pmax_u) X(pmin_s) X(pmin_u) \
+    X(fadd) X(fsub) X(fmul) X(fabd) X(fmla) X(fmls) X(fma) X(fms) \
+    X(fmax) X(fmin) X(fceq) X(fcge) X(fcgt) X(facge) X(facgt) \
+    X(fpadd) X(fpmax) X(fpmin) X(frecps) X(frsqrts) \
+    X(addl_s) X(addl_u) X(subl_s) X(subl_u) X(abdl_s) X(abdl_u) X(abal_s) X(abal_u) \
+    X(mull_s) X(mull_u) X(mlal_s) X(mlal_u) X(mlsl_s) X(mlsl_u) \
+    X(qdmull) X(qdmlal) X(qdmlsl) X(mullp) \
+    X(addw_s) X(addw_u) X(subw_s) X(subw_u) \
+    X(addhn) X(raddhn) X(subhn) X(rsubhn) \
+    X(neg) X(abs) X(qneg) X(qabs) X(not) X(cls) X(clz) X(cnt) X(rev) \
+    X(cgt0) X(cge0) X(ceq0) X(cle0) X(clt0) X(recpe_u) X(rsqrte_u) \
+    X(fneg) X(fabs) X(fcgt0) X(fcge0) X(fceq0) X(fcle0) X(fclt0) X(frecpe) X(frsqrte) \
+    X(fcvt_fs) X(fcvt_fu) X(fcvt_sf) X(fcvt_uf) \
+    X(paddl_s) X(paddl_u) X(padal_s) X(padal_u) \
+    X(movl_s) X(movl_u) X(movn) X(qmovn_s) X(qmovn_u) X(qmovun) X(fcvt_hf) X(fcvt_fh) \
+    X(shli) X(shri_s) X(shri_u) X(rshri_s) X(rshri_u) \
+    X(srai_s) X(srai_u) X(rsrai_s) X(rsrai_u) X(sri) X(sli) \
+    X(qshli_s) X(qshli_u) X(qshlui) X(shll_s) X(shll_u) \
+    X(shrn) X(rshrn) X(qshrn_s) X(qshrn_u) X(qrshrn_s) X(qrshrn_u) X(qshrun) X(qrshrun) \
+    X(tbl) X(tbx)
+
+#define NH_ENUM(n) NV_##n,
+#define NH_NAME(n) #n,
+enum { NH_OPS(NH_ENUM) NV_COUNT };
+static const char *const nh_op_names[] = { NH_OPS(NH_NAME) };
+
+/* FPSCR cumulative flags (the IR's FPF_* bits 0..4) and their MXCSR bits */
+#define NH_IOC 1u
+#define NH_DZC 2u
+#define NH_OFC 4u
+#define NH_UFC 8u
+#define NH_IXC 16u
+#define NH_MX_FLAGS 0x3fu
+#define NH_MX_MASKED 0x1f80u
+#define NH_MX_RZ (3u << 13)
+#define NH_F32_DNAN 0x7fc00000u
+#define NH_F32_MINN 0x00800000u
+
+typedef __int128 i128;
+
+static uint32_t nh_fpscr_offset, nh_sat_mask, nh_idc_mask;
+
+void neon_configure(uint32_t fpscr_offset, uint32_t sat_mask, uint32_t idc_mask)
+{
+    nh_fpscr_offset = fpscr_offset;
+    nh_sat_mask = sat_mask;
+    nh_idc_mask = idc_mask;
+}
+
+int neon_op_count(void) { return NV_COUNT; }
+
+/* ------------------------------------------------------------ per call state */
+typedef struct {
+    int esize;          /* element bytes */
+    int sat;            /* some element saturated */
+    uint32_t ff;        /* NH_IOC.. raised */
+    int idc;            /* an input denormal was flushed */
+} NhCtx;
+
+static inline uint64_t nh_getu(const uint8_t *p, int e, int k)
+{
+    uint64_t v = 0;
+    memcpy(&v, p + k * e, e);
+    return v;
+}
+
+static inline int64_t nh_gets(const uint8_t *p, int e, int k)
+{
+    uint64_t v = nh_getu(p, e, k);
+    int sh = 64 - 8 * e;
+    return (int64_t)(v << sh) >> sh;
+}
+
+static inline void nh_put(uint8_t *p, int e, int k, uint64_t v)
+{
+    memcpy(p + k * e, &v, e);
+}
+
+static inline i128 nh_smax(int bits) { return ((i128)1 << (bits - 1)) - 1; }
+static inline i128 nh_smin(int bits) { return -((i128)1 << (bits - 1)); }
+static inline i128 nh_umax(int bits) { return ((i128)1 << bits) - 1; }
+
+static inline uint64_t nh_sat_s(NhCtx *c, i128 v, int bits)
+{
+    if (v > nh_smax(bits)) { c->sat = 1; v = nh_smax(bits); }
+    if (v < nh_smin(bits)) { c->sat = 1; v = nh_smin(bits); }
+    return (uint64_t)v;
+}
+
+static inline uint64_t nh_sat_u(NhCtx *c, i128 v, int bits)
+{
+    if (v > nh_umax(bits)) { c->sat = 1; v = nh_umax(bits); }
+    if (v < 0) { c->sat = 1; v = 0; }
+    return (uint64_t)v;
+}
+
+/* a >> sh (sh >= 0) with optional rounding, infinite precision */
+static inline i128 nh_shr(i128 a, int sh, int round)
+{
+    if (sh == 0)
+        return a;
+    if (sh > 100)
+        return round ? 0 : (a < 0 ? -1 : 0);
+    i128 r = a >> sh;
+    if (round && ((a >> (sh - 1)) & 1))
+        r += 1;
+    return r;
+}
+
+/* VSHL/VRSHL/VQSHL/VQRSHL by a signed count: the element value widened */
+static uint64_t nh_shift_reg(NhCtx *c, i128 v, int bits, int sh, int sgn, int rnd, int sat)
+{
+    if (sh < 0)
+        return (uint64_t)nh_shr(v, -sh, rnd);
+    if (v == 0)
+        return 0;
+    if (!sat)
+        return sh >= bits ? 0 : (uint64_t)(v << sh);
+    if (sgn) {
+        if (sh >= bits || ((v >> (bits - 1 - sh)) != 0 && (v >> (bits - 1 - sh)) != -1)) {
+            c->sat = 1;
+            return (uint64_t)(v < 0 ? nh_smin(bits) : nh_smax(bits));
+        }
+        return (uint64_t)(v << sh);
+    }
+    if (sh >= bits || (v >> (bits - sh)) != 0) {
+        c->sat = 1;
+        return (uint64_t)nh_umax(bits);
+    }
+    return (uint64_t)(v << sh);
+}
+
+static inline int nh_clz(uint64_t v, int bits)
+{
+    int n = 0;
+    for (int i = bits - 1; i >= 0 && !((v >> i) & 1); i--)
+        n++;
+    return n;
+}
+
+static inline uint64_t nh_pmul(uint64_t a, uint64_t b, int bits)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < bits; i++)
+        if ((b >> i) & 1)
+            r ^= a << i;
+    return r;
+}
+
+/* ------------------------------------------------------------ floating point */
+static inline uint32_t nh_csr_get(void)
+{
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v) : : "memory");
+    return v;
+}
+
+static inline void nh_csr_set(uint32_t v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
+}
+
+static inline float nh_f(uint32_t v) { float f; memcpy(&f, &v, 4); return f; }
+static inline uint32_t nh_u(float f) { uint32_t v; memcpy(&v, &f, 4); return v; }
+static inline int nh_isnan(uint32_t v) { return (v & 0x7f800000u) == 0x7f800000u && (v & 0x7fffffu); }
+static inline int nh_issnan(uint32_t v) { return nh_isnan(v) && !(v & 0x400000u); }
+static inline int nh_isinf(uint32_t v) { return (v & 0x7fffffffu) == 0x7f800000u; }
+static inline int nh_iszero(uint32_t v) { return !(v & 0x7fffffffu); }
+
+static inline uint32_t nh_flush(NhCtx *c, uint32_t v)
+{
+    if (!(v & 0x7f800000u) && (v & 0x7fffffu)) {
+        c->idc = 1;
+        return v & 0x80000000u;
+    }
+    return v;
+}
+
+enum { NH_ADD, NH_SUB, NH_MUL, NH_DIV, NH_FMA };
+static float (*volatile nh_fmaf)(float, float, float) = fmaf;   /* correctly rounded, flags */
+
+/* one IEEE operation in a given MXCSR rounding control; *mx gets its flags */
+static uint32_t nh_hw(int op, uint32_t a, uint32_t b, uint32_t cc, uint32_t rc, uint32_t *mx)
+{
+    nh_csr_set(NH_MX_MASKED | rc);
+    float p = nh_f(a), q = nh_f(b);
+    switch (op) {
+    case NH_ADD: __asm__ volatile("addss %1, %0" : "+x"(p) : "x"(q)); break;
+    case NH_SUB: __asm__ volatile("subss %1, %0" : "+x"(p) : "x"(q)); break;
+    case NH_MUL: __asm__ volatile("mulss %1, %0" : "+x"(p) : "x"(q)); break;
+    case NH_DIV: __asm__ volatile("divss %1, %0" : "+x"(p) : "x"(q)); break;
+    case NH_FMA: p = nh_fmaf(p, q, nh_f(cc)); break;
+    }
+    *mx = nh_csr_get() & NH_MX_FLAGS;
+    nh_csr_set(NH_MX_MASKED);
+    return nh_u(p);
+}
+
+static inline uint32_t nh_mx_to_ff(uint32_t mx)
+{
+    return (mx & 1 ? NH_IOC : 0) | (mx & 4 ? NH_DZC : 0) | (mx & 8 ? NH_OFC : 0)
+           | (mx & 0x10 ? NH_UFC : 0) | (mx & 0x20 ? NH_IXC : 0);
+}
+
+/* The standard-FPSCR result of an arithmetic op (inputs already flushed and
+ * free of NaNs): FPRound with FZ (a result tiny before rounding is +-0 with
+ * UFC only), the default NaN for an invalid operation. */
+static uint32_t nh_round(NhCtx *c, int op, uint32_t a, uint32_t b, uint32_t cc)
+{
+    uint32_t mx;
+    uint32_t r = nh_hw(op, a, b, cc, 0, &mx);
+    if (nh_isnan(r)) {
+        c->ff |= NH_IOC;
+        return NH_F32_DNAN;
+    }
+    uint32_t ff = nh_mx_to_ff(mx) & ~NH_UFC;
+    if ((r & 0x7fffffffu) <= NH_F32_MINN && (!nh_iszero(r) || (ff & NH_IXC))) {
+        uint32_t mxz;
+        uint32_t rz = nh_hw(op, a, b, cc, NH_MX_RZ, &mxz);
+        if ((rz & 0x7fffffffu) < NH_F32_MINN) {
+            c->ff |= NH_UFC;
+            return r & 0x80000000u;
+        }
+    }
+    c->ff |= ff;
+    return r;
+}
+
+/* FPProcessNaNs with default NaN: 1 (and *r) if an operand is a NaN */
+static int nh_nans(NhCtx *c, const uint32_t *ops, int n, uint32_t *r)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++) {
+        if (nh_issnan(ops[i]))
+            c->ff |= NH_IOC;
+        any |= nh_isnan(ops[i]);
+    }
+    if (any)
+        *r = NH_F32_DNAN;
+    return any;
+}
+
+static uint32_t nh_farith(NhCtx *c, int op, uint32_t a, uint32_t b)
+{
+    uint32_t ops[2] = { nh_flush(c, a), nh_flush(c, b) }, r;
+    if (nh_nans(c, ops, 2, &r))
+        return r;
+    return nh_round(c, op, ops[0], ops[1], 0);
+}
+
+/* FPMulAdd(addend, op1, op2), fused */
+static uint32_t nh_ffma(NhCtx *c, uint32_t addend, uint32_t a, uint32_t b)
+{
+    uint32_t ops[3] = { nh_flush(c, addend), nh_flush(c, a), nh_flush(c, b) }, r;
+    int inf_zero = (nh_isinf(ops[1]) && nh_iszero(ops[2])) || (nh_iszero(ops[1]) && nh_isinf(ops[2]));
+    if (nh_isnan(ops[0]) && !nh_issnan(ops[0]) && inf_zero && !nh_isnan(ops[1]) && !nh_isnan(ops[2])) {
+        c->ff |= NH_IOC;
+        return NH_F32_DNAN;
+    }
+    if (nh_nans(c, ops, 3, &r))
+        return r;
+    return nh_round(c, NH_FMA, ops[1], ops[2], ops[0]);
+}
+
+/* FPMax / FPMin (not the NM variants) */
+static uint32_t nh_fminmax(NhCtx *c, uint32_t a, uint32_t b, int is_max)
+{
+    uint32_t ops[2] = { nh_flush(c, a), nh_flush(c, b) }, r;
+    if (nh_nans(c, ops, 2, &r))
+        return r;
+    a = ops[0];
+    b = ops[1];
+    if (nh_iszero(a) && nh_iszero(b))
+        return is_max ? (a & b) : (a | b);
+    int gt = nh_f(a) > nh_f(b);
+    return (gt == is_max) ? a : b;
+}
+
+/* compares: 0 eq (quiet), 1 ge, 2 gt (signalling), abs: compare magnitudes */
+static uint32_t nh_fcmp(NhCtx *c, uint32_t a, uint32_t b, int kind, int abs)
+{
+    a = nh_flush(c, a);
+    b = nh_flush(c, b);
+    if (nh_isnan(a) || nh_isnan(b)) {
+        if (kind != 0 || nh_issnan(a) || nh_issnan(b))
+            c->ff |= NH_IOC;
+        return 0;
+    }
+    if (abs) {
+        a &= 0x7fffffffu;
+        b &= 0x7fffffffu;
+    }
+    float x = nh_f(a), y = nh_f(b);
+    int t = kind == 0 ? x == y : kind == 1 ? x >= y : x > y;
+    return t ? 0xffffffffu : 0;
+}
+
+static uint32_t nh_frecps(NhCtx *c, uint32_t a, uint32_t b, int rsqrt)
+{
+    a = nh_flush(c, a);
+    b = nh_flush(c, b);
+    if ((nh_isinf(a) && nh_iszero(b)) || (nh_isinf(b) && nh_iszero(a)))
+        return rsqrt ? 0x3fc00000u : 0x40000000u;             /* 1.5 : 2.0 */
+    uint32_t p = nh_farith(c, NH_MUL, a, b);
+    uint32_t r = nh_farith(c, NH_SUB, rsqrt ? 0x40400000u : 0x40000000u, p);
+    return rsqrt ? nh_farith(c, NH_DIV, r, 0x40000000u) : r;
+}
+
+/* RecipEstimate / RecipSqrtEstimate of the ARM ARM */
+static int nh_recip_est(int a)
+{
+    a = a * 2 + 1;
+    int b = (1 << 19) / a;
+    return (b + 1) >> 1;
+}
+
+static int nh_rsqrt_est(int a)
+{
+    if (a < 256)
+        a = a * 2 + 1;
+    else
+        a = ((a >> 1) << 1) * 2 + 2;
+    int b = 512;
+    while (a * (b + 1) * (b + 1) < (1 << 28))
+        b++;
+    return (b + 1) / 2;
+}
+
+static uint32_t nh_frecpe(NhCtx *c, uint32_t v)
+{
+    v = nh_flush(c, v);
+    uint32_t sign = v & 0x80000000u;
+    int exp = (v >> 23) & 0xff;
+    if (nh_isnan(v)) {
+        if (nh_issnan(v))
+            c->ff |= NH_IOC;
+        return NH_F32_DNAN;
+    }
+    if (nh_isinf(v))
+        return sign;
+    if (nh_iszero(v)) {
+        c->ff |= NH_DZC;
+        return sign | 0x7f800000u;
+    }
+    if (exp >= 253) {
+        c->ff |= NH_UFC;
+        return sign;
+    }
+    int est = nh_recip_est(0x100 | ((v >> 15) & 0xff));
+    int rexp = 253 - exp;
+    uint64_t frac = (uint64_t)(est & 0xff) << 44;                /* binary point at 52 */
+    if (rexp == 0) {
+        frac = (frac >> 1) | (1ull << 51);
+    } else if (rexp == -1) {
+        frac = (frac >> 2) | (1ull << 50);
+        rexp = 0;
+    }
+    return sign | (uint32_t)rexp << 23 | ((uint32_t)(frac >> 29) & 0x7fffffu);
+}
+
+static uint32_t nh_frsqrte(NhCtx *c, uint32_t v)
+{
+    v = nh_flush(c, v);
+    int exp = (v >> 23) & 0xff;
+    if (nh_isnan(v)) {
+        if (nh_issnan(v))
+            c->ff |= NH_IOC;
+        return NH_F32_DNAN;
+    }
+    if (nh_iszero(v)) {
+        c->ff |= NH_DZC;
+        return (v & 0x80000000u) | 0x7f800000u;
+    }
+    if (v & 0x80000000u) {
+        c->ff |= NH_IOC;
+        return NH_F32_DNAN;
+    }
+    if (nh_isinf(v))
+        return 0;
+    uint64_t frac = (uint64_t)(v & 0x7fffffu) << 29;
+    int scaled = (exp & 1) ? (0x80 | (int)((frac >> 45) & 0x7f)) : (0x100 | (int)((frac >> 44) & 0xff));
+    int est = nh_rsqrt_est(scaled);
+    int rexp = (380 - exp) / 2;
+    return (uint32_t)rexp << 23 | (uint32_t)(est & 0xff) << 15;
+}
+
+/* FPToFixed, round toward zero, saturating (NaN -> 0) */
+static uint32_t nh_ftoi(NhCtx *c, uint32_t v, int fbits, int uns)
+{
+    v = nh_flush(c, v);
+    if (nh_isnan(v)) {
+        c->ff |= NH_IOC;
+        return 0;
+    }
+    double x = (double)nh_f(v) * (double)(1ull << fbits);      /* exact */
+    double lo = uns ? 0.0 : -2147483648.0, hi = uns ? 4294967295.0 : 2147483647.0;
+    double t = x < 0 ? -__builtin_floor(-x) : __builtin_floor(x);
+    if (t < lo) {
+        c->ff |= NH_IOC;
+        return uns ? 0 : 0x80000000u;
+    }
+    if (t > hi) {
+        c->ff |= NH_IOC;
+        return uns ? 0xffffffffu : 0x7fffffffu;
+    }
+    if (t != x)
+        c->ff |= NH_IXC;
+    return uns ? (uint32_t)(uint64_t)t : (uint32_t)(int32_t)(int64_t)t;
+}
+
+/* FixedToFP, round to nearest even */
+static uint32_t nh_itof(NhCtx *c, uint32_t v, int fbits, int uns)
+{
+    double x = uns ? (double)v : (double)(int32_t)v;             /* exact */
+    float f = (float)x;                                          /* host: nearest even */
+    if ((double)f != x)
+        c->ff |= NH_IXC;
+    double scaled = (double)f / (double)(1ull << fbits);         /* exact */
+    return nh_u((float)scaled);
+}
+
+/* binary16 <-> binary32 (IEEE or ARM alternative half precision) */
+static uint32_t nh_h2f(NhCtx *c, uint32_t h, int ahp)
+{
+    uint32_t sign = (h & 0x8000u) << 16;
+    int exp = (h >> 10) & 0x1f;
+    uint32_t frac = h & 0x3ff;
+    if (exp == 0x1f && !ahp) {
+        if (frac) {
+            if (!(frac & 0x200))
+                c->ff |= NH_IOC;
+            return NH_F32_DNAN;
+        }
+        return sign | 0x7f800000u;
+    }
+    if (exp == 0) {
+        if (!frac)
+            return sign;
+        /* half denormals are normal singles (no flush for the half input) */
+        int e = 0;
+        while (!(frac & 0x400)) {
+            frac <<= 1;
+            e--;
+        }
+        return sign | (uint32_t)(127 - 15 + e + 1) << 23 | (frac & 0x3ff) << 13;
+    }
+    return sign | (uint32_t)(exp - 15 + 127) << 23 | frac << 13;
+}
+
+static uint32_t nh_f2h(NhCtx *c, uint32_t v, int ahp)
+{
+    v = nh_flush(c, v);
+    uint32_t sign = (v >> 16) & 0x8000u;
+    if (nh_isnan(v)) {
+        if (ahp) {
+            c->ff |= NH_IOC;
+            return sign;
+        }
+        if (nh_issnan(v))
+            c->ff |= NH_IOC;
+        return 0x7e00u;
+    }
+    if (nh_isinf(v)) {
+        if (ahp) {
+            c->ff |= NH_IOC;
+            return sign | 0x7fffu;
+        }
+        return sign | 0x7c00u;
+    }
+    if (nh_iszero(v))
+        return sign;
+    /* round |v| to a half-precision value, nearest even */
+    double x = __builtin_fabs((double)nh_f(v));
+    int e;
+    double m = __builtin_frexp(x, &e);                          /* x = m * 2^e, m in [0.5, 1) */
+    int emin = -14;
+    int q = e - 1 < emin ? emin : e - 1;                         /* exponent of the ulp scale */
+    double scale = __builtin_ldexp(1.0, q - 10);
+    double units = x / scale;                                    /* exact */
+    double r = __builtin_nearbyint(units);                       /* host rounding: nearest */
+    (void)m;
+    if (r != units)
+        c->ff |= NH_IXC;
+    double res = r * scale;
+    if (res < __builtin_ldexp(1.0, -14) && r != units)
+        c->ff |= NH_UFC;
+    double maxh = ahp ? 131008.0 : 65504.0;
+    if (res > maxh) {
+        if (ahp) {
+            c->ff = (c->ff & ~NH_IXC) | NH_IOC;
+            return sign | 0x7fffu;
+        }
+        c->ff |= NH_OFC | NH_IXC;
+        return sign | 0x7c00u;
+    }
+    if (res == 0)
+        return sign;
+    int he;
+    double hm = __builtin_frexp(res, &he);
+    if (he - 1 < emin)
+        return sign | (uint32_t)(res / __builtin_ldexp(1.0, -24));
+    return sign | (uint32_t)(he - 1 + 15) << 10 | ((uint32_t)(hm * 2048.0) & 0x3ff);
+}
+
+/* ------------------------------------------------------------------ entry */
+static inline int nh_is_fp(int op)
+{
+    return (op >= NV_fadd && op <= NV_frsqrts) || (op >= NV_fneg && op <= NV_fcvt_uf)
+           || op == NV_fcvt_hf || op == NV_fcvt_fh;
+}
+
+uint64_t neon_vop(void *env, uint32_t opc, uint32_t d, uint32_t a, uint32_t b, uint32_t imm)
+{
+    uint8_t *E = env;
+    int op = opc & 0xff, e = 1 << ((opc >> 8) & 3), n = (opc & 0x400) ? 16 : 8;
+    int bits = 8 * e, sh = (int)imm;
+    uint8_t A[32], B[32], D[32], R[32];
+    NhCtx c;
+    memset(&c, 0, sizeof(c));
+    c.esize = e;
+    memcpy(A, E + a, 16);
+    memcpy(D, E + d, 16);
+    memcpy(R, D, 16);
+    if (b)
+        memcpy(B, E + b, op == NV_tbl || op == NV_tbx ? (imm > 32 ? 32 : imm) : 16);
+    else
+        memset(B, 0, sizeof(B));
+    uint32_t saved = 0;
+    if (nh_is_fp(op)) {
+        saved = nh_csr_get();
+        nh_csr_set(NH_MX_MASKED);           /* nearest even, no flags, no FTZ/DAZ */
+    }
+    int ne = n / e;                                  /* elements of d for "same" ops */
+    int k;
+    uint32_t *fpscr = (uint32_t *)(E + nh_fpscr_offset);
+    int ahp = nh_fpscr_offset && (*fpscr & (1u << 26));
+
+#define SA(k) nh_gets(A, e, k)
+#define UA(k) nh_getu(A, e, k)
+#define SB(k) nh_gets(B, e, k)
+#define UB(k) nh_getu(B, e, k)
+#define SD(k) nh_gets(D, e, k)
+#define UD(k) nh_getu(D, e, k)
+#define PUT(k, v) nh_put(R, e, k, (uint64_t)(v))
+#define PUT2(k, v) nh_put(R, 2 * e, k, (uint64_t)(v))
+#define PUTH(k, v) nh_put(R, e / 2, k, (uint64_t)(v))
+#define F32(p, k) ((uint32_t)nh_getu(p, 4, k))
+
+    switch (op) {
+    case NV_add: for (k = 0; k < ne; k++) PUT(k, UA(k) + UB(k)); break;
+    case NV_sub: for (k = 0; k < ne; k++) PUT(k, UA(k) - UB(k)); break;
+    case NV_mul: for (k = 0; k < ne; k++) PUT(k, UA(k) * UB(k)); break;
+    case NV_and: for (k = 0; k < ne; k++) PUT(k, UA(k) & UB(k)); break;
+    case NV_or: for (k = 0; k < ne; k++) PUT(k, UA(k) | UB(k)); break;
+    case NV_xor: for (k = 0; k < ne; k++) PUT(k, UA(k) ^ UB(k)); break;
+    case NV_andc: for (k = 0; k < ne; k++) PUT(k, UA(k) & ~UB(k)); break;
+    case NV_orc: for (k = 0; k < ne; k++) PUT(k, UA(k) | ~UB(k)); break;
+    case NV_min_s: for (k = 0; k < ne; k++) PUT(k, SA(k) < SB(k) ? SA(k) : SB(k)); break;
+    case NV_min_u: for (k = 0; k < ne; k++) PUT(k, UA(k) < UB(k) ? UA(k) : UB(k)); break;
+    case NV_max_s: for (k = 0; k < ne; k++) PUT(k, SA(k) > SB(k) ? SA(k) : SB(k)); break;
+    case NV_max_u: for (k = 0; k < ne; k++) PUT(k, UA(k) > UB(k) ? UA(k) : UB(k)); break;
+    case NV_ceq: for (k = 0; k < ne; k++) PUT(k, UA(k) == UB(k) ? -1 : 0); break;
+    case NV_cgt_s: for (k = 0; k < ne; k++) PUT(k, SA(k) > SB(k) ? -1 : 0); break;
+    case NV_cgt_u: for (k = 0; k < ne; k++) PUT(k, UA(k) > UB(k) ? -1 : 0); break;
+    case NV_cge_s: for (k = 0; k < ne; k++) PUT(k, SA(k) >= SB(k) ? -1 : 0); break;
+    case NV_cge_u: for (k = 0; k < ne; k++) PUT(k, UA(k) >= UB(k) ? -1 : 0); break;
+    case NV_tst: for (k = 0; k < ne; k++) PUT(k, (UA(k) & UB(k)) ? -1 : 0); break;
+    case NV_abd_s: case NV_aba_s:
+        for (k = 0; k < ne; k++) {
+            i128 t = (i128)SA(k) - SB(k);
+            PUT(k, (op == NV_aba_s ? UD(k) : 0) + (uint64_t)(t < 0 ? -t : t));
+        }
+        break;
+    case NV_abd_u: case NV_aba_u:
+        for (k = 0; k < ne; k++) {
+            i128 t = (i128)UA(k) - UB(k);
+            PUT(k, (op == NV_aba_u ? UD(k) : 0) + (uint64_t)(t < 0 ? -t : t));
+        }
+        break;
+    case NV_hadd_s: for (k = 0; k < ne; k++) PUT(k, ((i128)SA(k) + SB(k)) >> 1); break;
+    case NV_hadd_u: for (k = 0; k < ne; k++) PUT(k, ((i128)UA(k) + UB(k)) >> 1); break;
+    case NV_rhadd_s: for (k = 0; k < ne; k++) PUT(k, ((i128)SA(k) + SB(k) + 1) >> 1); break;
+    case NV_rhadd_u: for (k = 0; k < ne; k++) PUT(k, ((i128)UA(k) + UB(k) + 1) >> 1); break;
+    case NV_hsub_s: for (k = 0; k < ne; k++) PUT(k, ((i128)SA(k) - SB(k)) >> 1); break;
+    case NV_hsub_u: for (k = 0; k < ne; k++) PUT(k, ((i128)UA(k) - UB(k)) >> 1); break;
+    case NV_qadd_s: for (k = 0; k < ne; k++) PUT(k, nh_sat_s(&c, (i128)SA(k) + SB(k), bits)); break;
+    case NV_qadd_u: for (k = 0; k < ne; k++) PUT(k, nh_sat_u(&c, (i128)UA(k) + UB(k), bits)); break;
+    case NV_qsub_s: for (k = 0; k < ne; k++) PUT(k, nh_sat_s(&c, (i128)SA(k) - SB(k), bits)); break;
+    case NV_qsub_u: for (k = 0; k < ne; k++) PUT(k, nh_sat_u(&c, (i128)UA(k) - UB(k), bits)); break;
+    case NV_shl_s: case NV_rshl_s: case NV_qshl_s: case NV_qrshl_s:
+        for (k = 0; k < ne; k++)
+            PUT(k, nh_shift_reg(&c, SA(k), bits, (int8_t)UB(k), 1,
+                                op == NV_rshl_s || op == NV_qrshl_s,
+                                op == NV_qshl_s || op == NV_qrshl_s));
+        break;
+    case NV_shl_u: case NV_rshl_u: case NV_qshl_u: case NV_qrshl_u:
+        for (k = 0; k < ne; k++)
+            PUT(k, nh_shift_reg(&c, UA(k), bits, (int8_t)UB(k), 0,
+                                op == NV_rshl_u || op == NV_qrshl_u,
+                                op == NV_qshl_u || op == NV_qrshl_u));
+        break;
+    case NV_mla: for (k = 0; k < ne; k++) PUT(k, UD(k) + UA(k) * UB(k)); break;
+    case NV_mls: for (k = 0; k < ne; k++) PUT(k, UD(k) - UA(k) * UB(k)); break;
+    case NV_mulp: for (k = 0; k < ne; k++) PUT(k, nh_pmul(UA(k), UB(k), bits)); break;
+    case NV_qdmulh: case NV_qrdmulh:
+        for (k = 0; k < ne; k++) {
+            i128 p = 2 * (i128)SA(k) * SB(k) + (op == NV_qrdmulh ? (i128)1 << (bits - 1) : 0);
+            PUT(k, nh_sat_s(&c, p >> bits, bits));
+        }
+        break;
+    case NV_bsl: for (k = 0; k < ne; k++) PUT(k, (UD(k) & UA(k)) | (~UD(k) & UB(k))); break;
+    case NV_bit: for (k = 0; k < ne; k++) PUT(k, (UB(k) & UA(k)) | (~UB(k) & UD(k))); break;
+    case NV_bif: for (k = 0; k < ne; k++) PUT(k, (UB(k) & UD(k)) | (~UB(k) & UA(k))); break;
+    case NV_padd: case NV_pmax_s: case NV_pmax_u: case NV_pmin_s: case NV_pmin_u:
+        for (k = 0; k < ne; k++) {
+            const uint8_t *s = k < ne / 2 ? A : B;
+            int j = 2 * (k % (ne / 2));
+            int64_t x = nh_gets(s, e, j), y = nh_gets(s, e, j + 1);
+            uint64_t ux = nh_getu(s, e, j), uy = nh_getu(s, e, j + 1);
+            uint64_t r = op == NV_padd ? ux + uy : op == NV_pmax_s ? (uint64_t)(x > y ? x : y)
+                       : op == NV_pmax_u ? (ux > uy ? ux : uy) : op == NV_pmin_s ? (uint64_t)(x < y ? x : y)
+                       : (ux < uy ? ux : uy);
+            PUT(k, r);
+        }
+        break;
+    /* float, same shape */
+    case NV_fadd: for (k = 0; k < ne; k++) PUT(k, nh_farith(&c, NH_ADD, F32(A, k), F32(B, k))); break;
+    case NV_fsub: for (k = 0; k < ne; k++) PUT(k, nh_farith(&c, NH_SUB, F32(A, k), F32(B, k))); break;
+    case NV_fmul: for (k = 0; k < ne; k++) PUT(k, nh_farith(&c, NH_MUL, F32(A, k), F32(B, k))); break;
+    case NV_fabd:
+        for (k = 0; k < ne; k++) PUT(k, nh_farith(&c, NH_SUB, F32(A, k), F32(B, k)) & 0x7fffffffu);
+        break;
+    case NV_fmla: case NV_fmls:
+        for (k = 0; k < ne; k++) {
+            uint32_t p = nh_farith(&c, NH_MUL, F32(A, k), F32(B, k));
+            PUT(k, nh_farith(&c, op == NV_fmla ? NH_ADD : NH_SUB, F32(D, k), p));
+        }
+        break;
+    case NV_fma: case NV_fms:
+        for (k = 0; k < ne; k++)
+            PUT(k, nh_ffma(&c, F32(D, k), F32(A, k) ^ (op == NV_fms ? 0x80000000u : 0), F32(B, k)));
+        break;
+    case NV_fmax: for (k = 0; k < ne; k++) PUT(k, nh_fminmax(&c, F32(A, k), F32(B, k), 1)); break;
+    case NV_fmin: for (k = 0; k < ne; k++) PUT(k, nh_fminmax(&c, F32(A, k), F32(B, k), 0)); break;
+    case NV_fceq: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), F32(B, k), 0, 0)); break;
+    case NV_fcge: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), F32(B, k), 1, 0)); break;
+    case NV_fcgt: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), F32(B, k), 2, 0)); break;
+    case NV_facge: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), F32(B, k), 1, 1)); break;
+    case NV_facgt: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), F32(B, k), 2, 1)); break;
+    case NV_fpadd: case NV_fpmax: case NV_fpmin:
+        for (k = 0; k < ne; k++) {
+            const uint8_t *s = k < ne / 2 ? A : B;
+            int j = 2 * (k % (ne / 2));
+            uint32_t x = F32(s, j), y = F32(s, j + 1);
+            PUT(k, op == NV_fpadd ? nh_farith(&c, NH_ADD, x, y) : nh_fminmax(&c, x, y, op == NV_fpmax));
+        }
+        break;
+    case NV_frecps: for (k = 0; k < ne; k++) PUT(k, nh_frecps(&c, F32(A, k), F32(B, k), 0)); break;
+    case NV_frsqrts: for (k = 0; k < ne; k++) PUT(k, nh_frecps(&c, F32(A, k), F32(B, k), 1)); break;
+    /* long: d has ne/2 elements of 2e */
+    case NV_addl_s: case NV_subl_s: case NV_abdl_s: case NV_abal_s:
+    case NV_mull_s: case NV_mlal_s: case NV_mlsl_s:
+        for (k = 0; k < ne / 2; k++) {
+            i128 x = SA(k), y = SB(k), acc = nh_gets(D, 2 * e, k);
+            i128 r = op == NV_addl_s ? x + y : op == NV_subl_s ? x - y
+                   : op == NV_abdl_s ? (x > y ? x - y : y - x)
+                   : op == NV_abal_s ? acc + (x > y ? x - y : y - x)
+                   : op == NV_mull_s ? x * y : op == NV_mlal_s ? acc + x * y : acc - x * y;
+            PUT2(k, r);
+        }
+        break;
+    case NV_addl_u: case NV_subl_u: case NV_abdl_u: case NV_abal_u:
+    case NV_mull_u: case NV_mlal_u: case NV_mlsl_u:
+        for (k = 0; k < ne / 2; k++) {
+            i128 x = UA(k), y = UB(k), acc = nh_getu(D, 2 * e, k);
+            i128 r = op == NV_addl_u ? x + y : op == NV_subl_u ? x - y
+                   : op == NV_abdl_u ? (x > y ? x - y : y - x)
+                   : op == NV_abal_u ? acc + (x > y ? x - y : y - x)
+                   : op == NV_mull_u ? x * y : op == NV_mlal_u ? acc + x * y : acc - x * y;
+            PUT2(k, r);
+        }
+        break;
+    case NV_qdmull: case NV_qdmlal: case NV_qdmlsl:
+        for (k = 0; k < ne / 2; k++) {
+            uint64_t p = nh_sat_s(&c, 2 * (i128)SA(k) * SB(k), 2 * bits);
+            int64_t ps = (int64_t)(p << (64 - 2 * bits)) >> (64 - 2 * bits);
+            i128 acc = nh_gets(D, 2 * e, k);
+            if (op == NV_qdmull)
+                PUT2(k, p);
+            else
+                PUT2(k, nh_sat_s(&c, op == NV_qdmlal ? acc + ps : acc - ps, 2 * bits));
+        }
+        break;
+    case NV_mullp: for (k = 0; k < ne / 2; k++) PUT2(k, nh_pmul(UA(k), UB(k), bits)); break;
+    /* wide: a and d 2e elements, b e */
+    case NV_addw_s: case NV_subw_s:
+        for (k = 0; k < ne / 2; k++) {
+            uint64_t x = nh_getu(A, 2 * e, k);
+            PUT2(k, op == NV_addw_s ? x + (uint64_t)SB(k) : x - (uint64_t)SB(k));
+        }
+        break;
+    case NV_addw_u: case NV_subw_u:
+        for (k = 0; k < ne / 2; k++) {
+            uint64_t x = nh_getu(A, 2 * e, k);
+            PUT2(k, op == NV_addw_u ? x + UB(k) : x - UB(k));
+        }
+        break;
+    /* narrow: d (8 bytes) has 8/(e/2) elements; a, b elements of e */
+    case NV_addhn: case NV_raddhn: case NV_subhn: case NV_rsubhn:
+        for (k = 0; k < 16 / e; k++) {
+            uint64_t x = UA(k), y = UB(k);
+            uint64_t r = (op == NV_addhn || op == NV_raddhn) ? x + y : x - y;
+            if (op == NV_raddhn || op == NV_rsubhn)
+                r += 1ull << (bits / 2 - 1);
+            PUTH(k, r >> (bits / 2));
+        }
+        break;
+    /* unary, same */
+    case NV_neg: for (k = 0; k < ne; k++) PUT(k, -UA(k)); break;
+    case NV_abs: for (k = 0; k < ne; k++) PUT(k, SA(k) < 0 ? -UA(k) : UA(k)); break;
+    case NV_qneg: for (k = 0; k < ne; k++) PUT(k, nh_sat_s(&c, -(i128)SA(k), bits)); break;
+    case NV_qabs:
+        for (k = 0; k < ne; k++) PUT(k, nh_sat_s(&c, SA(k) < 0 ? -(i128)SA(k) : SA(k), bits));
+        break;
+    case NV_not: for (k = 0; k < ne; k++) PUT(k, ~UA(k)); break;
+    case NV_cls:
+        for (k = 0; k < ne; k++) {
+            uint64_t v = UA(k);
+            uint64_t x = (v ^ (v >> 1)) & ((bits == 64 ? ~0ull : (1ull << bits) - 1) >> 1);
+            PUT(k, nh_clz(x, bits) - 1);
+        }
+        break;
+    case NV_clz: for (k = 0; k < ne; k++) PUT(k, nh_clz(UA(k), bits)); break;
+    case NV_cnt: for (k = 0; k < ne; k++) PUT(k, __builtin_popcountll(UA(k))); break;
+    case NV_rev: {
+        int per = sh / e;                       /* elements per group */
+        for (k = 0; k < ne; k++)
+            PUT(k, UA((k / per) * per + (per - 1 - k % per)));
+        break;
+    }
+    case NV_cgt0: for (k = 0; k < ne; k++) PUT(k, SA(k) > 0 ? -1 : 0); break;
+    case NV_cge0: for (k = 0; k < ne; k++) PUT(k, SA(k) >= 0 ? -1 : 0); break;
+    case NV_ceq0: for (k = 0; k < ne; k++) PUT(k, SA(k) == 0 ? -1 : 0); break;
+    case NV_cle0: for (k = 0; k < ne; k++) PUT(k, SA(k) <= 0 ? -1 : 0); break;
+    case NV_clt0: for (k = 0; k < ne; k++) PUT(k, SA(k) < 0 ? -1 : 0); break;
+    case NV_recpe_u:
+        for (k = 0; k < ne; k++) {
+            uint32_t v = (uint32_t)UA(k);
+            PUT(k, (v & 0x80000000u) ? (uint32_t)nh_recip_est((v >> 23) & 0x1ff) << 23 : 0xffffffffu);
+        }
+        break;
+    case NV_rsqrte_u:
+        for (k = 0; k < ne; k++) {
+            uint32_t v = (uint32_t)UA(k);
+            PUT(k, (v & 0xc0000000u) ? (uint32_t)nh_rsqrt_est((v >> 23) & 0x1ff) << 23 : 0xffffffffu);
+        }
+        break;
+    case NV_fneg: for (k = 0; k < ne; k++) PUT(k, F32(A, k) ^ 0x80000000u); break;
+    case NV_fabs: for (k = 0; k < ne; k++) PUT(k, F32(A, k) & 0x7fffffffu); break;
+    case NV_fcgt0: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), 0, 2, 0)); break;
+    case NV_fcge0: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), 0, 1, 0)); break;
+    case NV_fceq0: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, F32(A, k), 0, 0, 0)); break;
+    case NV_fcle0: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, 0, F32(A, k), 1, 0)); break;
+    case NV_fclt0: for (k = 0; k < ne; k++) PUT(k, nh_fcmp(&c, 0, F32(A, k), 2, 0)); break;
+    case NV_frecpe: for (k = 0; k < ne; k++) PUT(k, nh_frecpe(&c, F32(A, k))); break;
+    case NV_frsqrte: for (k = 0; k < ne; k++) PUT(k, nh_frsqrte(&c, F32(A, k))); break;
+    case NV_fcvt_fs: for (k = 0; k < ne; k++) PUT(k, nh_ftoi(&c, F32(A, k), sh, 0)); break;
+    case NV_fcvt_fu: for (k = 0; k < ne; k++) PUT(k, nh_ftoi(&c, F32(A, k), sh, 1)); break;
+    case NV_fcvt_sf: for (k = 0; k < ne; k++) PUT(k, nh_itof(&c, F32(A, k), sh, 0)); break;
+    case NV_fcvt_uf: for (k = 0; k < ne; k++) PUT(k, nh_itof(&c, F32(A, k), sh, 1)); break;
+    case NV_paddl_s: case NV_padal_s:
+        for (k = 0; k < ne / 2; k++) {
+            int64_t s2 = SA(2 * k) + SA(2 * k + 1);
+            PUT2(k, (op == NV_padal_s ? nh_getu(D, 2 * e, k) : 0) + (uint64_t)s2);
+        }
+        break;
+    case NV_paddl_u: case NV_padal_u:
+        for (k = 0; k < ne / 2; k++) {
+            uint64_t s2 = UA(2 * k) + UA(2 * k + 1);
+            PUT2(k, (op == NV_padal_u ? nh_getu(D, 2 * e, k) : 0) + s2);
+        }
+        break;
+    /* unary long / narrow */
+    case NV_movl_s: for (k = 0; k < 8 / e; k++) PUT2(k, SA(k)); break;
+    case NV_movl_u: for (k = 0; k < 8 / e; k++) PUT2(k, UA(k)); break;
+    case NV_movn: for (k = 0; k < 16 / e; k++) PUTH(k, UA(k)); break;
+    case NV_qmovn_s: for (k = 0; k < 16 / e; k++) PUTH(k, nh_sat_s(&c, SA(k), bits / 2)); break;
+    case NV_qmovn_u: for (k = 0; k < 16 / e; k++) PUTH(k, nh_sat_u(&c, UA(k), bits / 2)); break;
+    case NV_qmovun: for (k = 0; k < 16 / e; k++) PUTH(k, nh_sat_u(&c, SA(k), bits / 2)); break;
+    case NV_fcvt_hf:
+        for (k = 0; k < 4; k++) nh_put(R, 4, k, nh_h2f(&c, (uint32_t)nh_getu(A, 2, k), ahp));
+        break;
+    case NV_fcvt_fh:
+        for (k = 0; k < 4; k++) nh_put(R, 2, k, nh_f2h(&c, F32(A, k), ahp));
+        break;
+    /* shifts by immediate */
+    case NV_shli: for (k = 0; k < ne; k++) PUT(k, sh >= bits ? 0 : UA(k) << sh); break;
+    case NV_shri_s: case NV_rshri_s: case NV_srai_s: case NV_rsrai_s:
+        for (k = 0; k < ne; k++) {
+            uint64_t r = (uint64_t)nh_shr(SA(k), sh, op == NV_rshri_s || op == NV_rsrai_s);
+            PUT(k, (op == NV_srai_s || op == NV_rsrai_s ? UD(k) : 0) + r);
+        }
+        break;
+    case NV_shri_u: case NV_rshri_u: case NV_srai_u: case NV_rsrai_u:
+        for (k = 0; k < ne; k++) {
+            uint64_t r = (uint64_t)nh_shr(UA(k), sh, op == NV_rshri_u || op == NV_rsrai_u);
+            PUT(k, (op == NV_srai_u || op == NV_rsrai_u ? UD(k) : 0) + r);
+        }
+        break;
+    case NV_sri:
+        for (k = 0; k < ne; k++) {
+            uint64_t m = bits == 64 ? ~0ull : (1ull << bits) - 1;
+            uint64_t keep = sh >= bits ? m : m & ~(m >> sh);
+            PUT(k, (UD(k) & keep) | (sh >= bits ? 0 : UA(k) >> sh));
+        }
+        break;
+    case NV_sli:
+        for (k = 0; k < ne; k++) {
+            uint64_t m = bits == 64 ? ~0ull : (1ull << bits) - 1;
+            uint64_t keep = m & ~(m << sh);
+            PUT(k, (UD(k) & keep) | (UA(k) << sh));
+        }
+        break;
+    case NV_qshli_s: for (k = 0; k < ne; k++) PUT(k, nh_shift_reg(&c, SA(k), bits, sh, 1, 0, 1)); break;
+    case NV_qshli_u: for (k = 0; k < ne; k++) PUT(k, nh_shift_reg(&c, UA(k), bits, sh, 0, 0, 1)); break;
+    case NV_qshlui:
+        for (k = 0; k < ne; k++) {
+            i128 v = SA(k);
+            PUT(k, nh_sat_u(&c, v < 0 ? v : v << sh, bits));
+        }
+        break;
+    case NV_shll_s: for (k = 0; k < 8 / e; k++) PUT2(k, (uint64_t)((i128)SA(k) << sh)); break;
+    case NV_shll_u: for (k = 0; k < 8 / e; k++) PUT2(k, UA(k) << sh); break;
+    case NV_shrn: case NV_rshrn:
+        for (k = 0; k < 16 / e; k++)
+            PUTH(k, (uint64_t)nh_shr(UA(k), sh, op == NV_rshrn));
+        break;
+    case NV_qshrn_s: case NV_qrshrn_s:
+        for (k = 0; k < 16 / e; k++)
+            PUTH(k, nh_sat_s(&c, nh_shr(SA(k), sh, op == NV_qrshrn_s), bits / 2));
+        break;
+    case NV_qshrn_u: case NV_qrshrn_u:
+        for (k = 0; k < 16 / e; k++)
+            PUTH(k, nh_sat_u(&c, nh_shr(UA(k), sh, op == NV_qrshrn_u), bits / 2));
+        break;
+    case NV_qshrun: case NV_qrshrun:
+        for (k = 0; k < 16 / e; k++)
+            PUTH(k, nh_sat_u(&c, nh_shr(SA(k), sh, op == NV_qrshrun), bits / 2));
+        break;
+    case NV_tbl: case NV_tbx:
+        for (k = 0; k < n; k++) {
+            unsigned idx = A[k];
+            if (idx < imm)
+                R[k] = B[idx];
+            else if (op == NV_tbl)
+                R[k] = 0;
+        }
+        break;
+    default:
+        break;
+    }
+    int out = n;
+    if (op == NV_addhn || op == NV_raddhn || op == NV_subhn || op == NV_rsubhn
+        || (op >= NV_movn && op <= NV_qmovun) || op == NV_fcvt_fh || (op >= NV_shrn && op <= NV_qrshrun))
+        out = 8;
+    memcpy(E + d, R, out);
+    if (c.sat && nh_fpscr_offset)
+        *fpscr |= nh_sat_mask;
+    if (nh_is_fp(op)) {
+        uint32_t mx = (c.ff & NH_IOC ? 1 : 0) | (c.ff & NH_DZC ? 4 : 0) | (c.ff & NH_OFC ? 8 : 0)
+                      | (c.ff & NH_UFC ? 0x10 : 0) | (c.ff & NH_IXC ? 0x20 : 0);
+        nh_csr_set(saved | mx);
+        if (c.idc && nh_fpscr_offset)
+            *fpscr |= nh_idc_mask;
+    }
+    return 0;
+}
+
+static const struct { const char *name; void *addr; } nh_helpers[] = {
+    { "neon_vop", (void *)neon_vop },
+};
+
+void *neon_helper_addr(const char *name)
+{
+    for (size_t i = 0; i < sizeof(nh_helpers) / sizeof(nh_helpers[0]); i++)
+        if (!strcmp(nh_helpers[i].name, name))
+            return nh_helpers[i].addr;
+    return NULL;
+}
+
+const char *neon_op_name(int i)
+{
+    return i >= 0 && i < NV_COUNT ? nh_op_names[i] : "";
+}
 
 
 /************************************************************/
 
 static void *_cffi_types[] = {
-/*  0 */ _CFFI_OP(_CFFI_OP_FUNCTION, 11), // TB *()(uint64_t)
+/*  0 */ _CFFI_OP(_CFFI_OP_FUNCTION, 14), // TB *()(uint64_t)
 /*  1 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24), // uint64_t
 /*  2 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/*  3 */ _CFFI_OP(_CFFI_OP_FUNCTION, 11), // TB *()(uint64_t, uint64_t)
+/*  3 */ _CFFI_OP(_CFFI_OP_FUNCTION, 14), // TB *()(uint64_t, uint64_t)
 /*  4 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /*  5 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /*  6 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/*  7 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(CPUHeader *)
-/*  8 */ _CFFI_OP(_CFFI_OP_POINTER, 76), // CPUHeader *
+/*  7 */ _CFFI_OP(_CFFI_OP_FUNCTION, 95), // char const *()(int)
+/*  8 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7), // int
 /*  9 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 10 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(TB *, uint8_t const *, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint64_t)
-/* 11 */ _CFFI_OP(_CFFI_OP_POINTER, 79), // TB *
-/* 12 */ _CFFI_OP(_CFFI_OP_POINTER, 84), // uint8_t const *
-/* 13 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22), // uint32_t
-/* 14 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
-/* 15 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
-/* 16 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 10 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(CPUHeader *)
+/* 11 */ _CFFI_OP(_CFFI_OP_POINTER, 126), // CPUHeader *
+/* 12 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 13 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(TB *, uint8_t const *, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint64_t)
+/* 14 */ _CFFI_OP(_CFFI_OP_POINTER, 129), // TB *
+/* 15 */ _CFFI_OP(_CFFI_OP_POINTER, 135), // uint8_t const *
+/* 16 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22), // uint32_t
 /* 17 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
-/* 18 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 19 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 20 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(uint64_t)
+/* 18 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 19 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 20 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
 /* 21 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 22 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 23 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(uint64_t, uint64_t)
-/* 24 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 25 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 26 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 27 */ _CFFI_OP(_CFFI_OP_FUNCTION, 65), // int()(void)
-/* 28 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 29 */ _CFFI_OP(_CFFI_OP_FUNCTION, 30), // long()(long, long, long, long, long, long, long)
-/* 30 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9), // long
-/* 31 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 32 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 33 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 34 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 35 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 36 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
-/* 37 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 38 */ _CFFI_OP(_CFFI_OP_FUNCTION, 13), // uint32_t()(void)
-/* 39 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 40 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void *, uint32_t, uint64_t, uint64_t, uint64_t)
-/* 41 */ _CFFI_OP(_CFFI_OP_POINTER, 85), // void *
-/* 42 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
-/* 43 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 23 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(int)
+/* 24 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 25 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 26 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(int, int, unsigned long)
+/* 27 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 28 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 29 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 10), // unsigned long
+/* 30 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 31 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(uint32_t const *, int, uint32_t)
+/* 32 */ _CFFI_OP(_CFFI_OP_POINTER, 16), // uint32_t const *
+/* 33 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 34 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 35 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 36 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(uint64_t)
+/* 37 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 38 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 39 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(uint64_t, uint64_t)
+/* 40 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 41 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 42 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 43 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(uint64_t, uint64_t, int)
 /* 44 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
 /* 45 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 46 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 47 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void)
-/* 48 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 49 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(CPUHeader *)
-/* 50 */ _CFFI_OP(_CFFI_OP_NOOP, 8),
+/* 46 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 47 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 48 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(uint8_t *, int)
+/* 49 */ _CFFI_OP(_CFFI_OP_POINTER, 135), // uint8_t *
+/* 50 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
 /* 51 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 52 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(uint64_t)
-/* 53 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
-/* 54 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 55 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(uint8_t const *, uint32_t)
-/* 56 */ _CFFI_OP(_CFFI_OP_NOOP, 12),
-/* 57 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
-/* 58 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 59 */ _CFFI_OP(_CFFI_OP_FUNCTION, 71), // uint8_t *()(void)
-/* 60 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 61 */ _CFFI_OP(_CFFI_OP_FUNCTION, 41), // void *()(char const *)
-/* 62 */ _CFFI_OP(_CFFI_OP_POINTER, 80), // char const *
-/* 63 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 64 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(int)
-/* 65 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7), // int
-/* 66 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 67 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(uint32_t)
+/* 52 */ _CFFI_OP(_CFFI_OP_FUNCTION, 8), // int()(void)
+/* 53 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 54 */ _CFFI_OP(_CFFI_OP_FUNCTION, 55), // long()(long, long, long, long, long, long, long)
+/* 55 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9), // long
+/* 56 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 57 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 58 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 59 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 60 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 61 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 9),
+/* 62 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 63 */ _CFFI_OP(_CFFI_OP_FUNCTION, 16), // uint32_t()(void)
+/* 64 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 65 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void *, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t)
+/* 66 */ _CFFI_OP(_CFFI_OP_POINTER, 136), // void *
+/* 67 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
 /* 68 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
-/* 69 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 70 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(uint8_t *, uint8_t *)
-/* 71 */ _CFFI_OP(_CFFI_OP_POINTER, 84), // uint8_t *
-/* 72 */ _CFFI_OP(_CFFI_OP_NOOP, 71),
-/* 73 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 74 */ _CFFI_OP(_CFFI_OP_FUNCTION, 85), // void()(void)
-/* 75 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
-/* 76 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 0), // CPUHeader
-/* 77 */ _CFFI_OP(_CFFI_OP_ARRAY, 11), // TB *[2]
-/* 78 */ (_cffi_opcode_t)(2),
-/* 79 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 1), // TB
-/* 80 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 2), // char
-/* 81 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 21), // int32_t
-/* 82 */ _CFFI_OP(_CFFI_OP_ARRAY, 13), // uint32_t[2]
-/* 83 */ (_cffi_opcode_t)(2),
-/* 84 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 18), // uint8_t
-/* 85 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 0), // void
+/* 69 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 70 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 71 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 72 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 73 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void *, uint32_t, uint64_t, uint64_t, uint64_t)
+/* 74 */ _CFFI_OP(_CFFI_OP_NOOP, 66),
+/* 75 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 76 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 77 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 78 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 79 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 80 */ _CFFI_OP(_CFFI_OP_FUNCTION, 1), // uint64_t()(void)
+/* 81 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 82 */ _CFFI_OP(_CFFI_OP_FUNCTION, 49), // uint8_t *()(CPUHeader *)
+/* 83 */ _CFFI_OP(_CFFI_OP_NOOP, 11),
+/* 84 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 85 */ _CFFI_OP(_CFFI_OP_FUNCTION, 49), // uint8_t *()(uint64_t)
+/* 86 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 87 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 88 */ _CFFI_OP(_CFFI_OP_FUNCTION, 49), // uint8_t *()(uint8_t const *, uint32_t)
+/* 89 */ _CFFI_OP(_CFFI_OP_NOOP, 15),
+/* 90 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 91 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 92 */ _CFFI_OP(_CFFI_OP_FUNCTION, 49), // uint8_t *()(void)
+/* 93 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 94 */ _CFFI_OP(_CFFI_OP_FUNCTION, 66), // void *()(char const *)
+/* 95 */ _CFFI_OP(_CFFI_OP_POINTER, 130), // char const *
+/* 96 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 97 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(int)
+/* 98 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 99 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 100 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(int32_t, uint32_t)
+/* 101 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 21), // int32_t
+/* 102 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 103 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 104 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(uint16_t const *, int)
+/* 105 */ _CFFI_OP(_CFFI_OP_POINTER, 132), // uint16_t const *
+/* 106 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 7),
+/* 107 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 108 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(uint32_t)
+/* 109 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 110 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 111 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(uint32_t, uint32_t, uint32_t)
+/* 112 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 113 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 114 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 22),
+/* 115 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 116 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(uint8_t *, uint64_t)
+/* 117 */ _CFFI_OP(_CFFI_OP_NOOP, 49),
+/* 118 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 24),
+/* 119 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 120 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(uint8_t *, uint8_t *)
+/* 121 */ _CFFI_OP(_CFFI_OP_NOOP, 49),
+/* 122 */ _CFFI_OP(_CFFI_OP_NOOP, 49),
+/* 123 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 124 */ _CFFI_OP(_CFFI_OP_FUNCTION, 136), // void()(void)
+/* 125 */ _CFFI_OP(_CFFI_OP_FUNCTION_END, 0),
+/* 126 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 0), // CPUHeader
+/* 127 */ _CFFI_OP(_CFFI_OP_ARRAY, 14), // TB *[2]
+/* 128 */ (_cffi_opcode_t)(2),
+/* 129 */ _CFFI_OP(_CFFI_OP_STRUCT_UNION, 1), // TB
+/* 130 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 2), // char
+/* 131 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 19), // int16_t
+/* 132 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 20), // uint16_t
+/* 133 */ _CFFI_OP(_CFFI_OP_ARRAY, 16), // uint32_t[2]
+/* 134 */ (_cffi_opcode_t)(2),
+/* 135 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 18), // uint8_t
+/* 136 */ _CFFI_OP(_CFFI_OP_PRIMITIVE, 0), // void
 };
 
 static void _cffi_d_fp_arm_configure(uint32_t x0)
@@ -1746,10 +3116,10 @@ _cffi_f_fp_arm_slow(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(41), arg0, (char **)&x0);
+      _cffi_type(66), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(41), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(66), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1800,10 +3170,10 @@ _cffi_f_fp_helper_addr(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(62), arg0, (char **)&x0);
+      _cffi_type(95), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(62), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(95), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -1815,7 +3185,7 @@ _cffi_f_fp_helper_addr(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(41));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(66));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -1847,6 +3217,216 @@ _cffi_f_fp_host_features(PyObject *self, PyObject *noarg)
 }
 #else
 #  define _cffi_f_fp_host_features _cffi_d_fp_host_features
+#endif
+
+static void _cffi_d_neon_configure(uint32_t x0, uint32_t x1, uint32_t x2)
+{
+  neon_configure(x0, x1, x2);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_neon_configure(PyObject *self, PyObject *args)
+{
+  uint32_t x0;
+  uint32_t x1;
+  uint32_t x2;
+  PyObject *arg0;
+  PyObject *arg1;
+  PyObject *arg2;
+
+  if (!PyArg_UnpackTuple(args, "neon_configure", 3, 3, &arg0, &arg1, &arg2))
+    return NULL;
+
+  x0 = _cffi_to_c_int(arg0, uint32_t);
+  if (x0 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x1 = _cffi_to_c_int(arg1, uint32_t);
+  if (x1 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x2 = _cffi_to_c_int(arg2, uint32_t);
+  if (x2 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { neon_configure(x0, x1, x2); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_neon_configure _cffi_d_neon_configure
+#endif
+
+static void * _cffi_d_neon_helper_addr(char const * x0)
+{
+  return neon_helper_addr(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_neon_helper_addr(PyObject *self, PyObject *arg0)
+{
+  char const * x0;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  void * result;
+  PyObject *pyresult;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(95), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(95), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = neon_helper_addr(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(66));
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_neon_helper_addr _cffi_d_neon_helper_addr
+#endif
+
+static int _cffi_d_neon_op_count(void)
+{
+  return neon_op_count();
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_neon_op_count(PyObject *self, PyObject *noarg)
+{
+  int result;
+  PyObject *pyresult;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = neon_op_count(); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  (void)noarg; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  return pyresult;
+}
+#else
+#  define _cffi_f_neon_op_count _cffi_d_neon_op_count
+#endif
+
+static char const * _cffi_d_neon_op_name(int x0)
+{
+  return neon_op_name(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_neon_op_name(PyObject *self, PyObject *arg0)
+{
+  int x0;
+  char const * result;
+  PyObject *pyresult;
+
+  x0 = _cffi_to_c_int(arg0, int);
+  if (x0 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = neon_op_name(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(95));
+  return pyresult;
+}
+#else
+#  define _cffi_f_neon_op_name _cffi_d_neon_op_name
+#endif
+
+static uint64_t _cffi_d_neon_vop(void * x0, uint32_t x1, uint32_t x2, uint32_t x3, uint32_t x4, uint32_t x5)
+{
+  return neon_vop(x0, x1, x2, x3, x4, x5);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_neon_vop(PyObject *self, PyObject *args)
+{
+  void * x0;
+  uint32_t x1;
+  uint32_t x2;
+  uint32_t x3;
+  uint32_t x4;
+  uint32_t x5;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  uint64_t result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+  PyObject *arg2;
+  PyObject *arg3;
+  PyObject *arg4;
+  PyObject *arg5;
+
+  if (!PyArg_UnpackTuple(args, "neon_vop", 6, 6, &arg0, &arg1, &arg2, &arg3, &arg4, &arg5))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(66), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (void *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(66), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, uint32_t);
+  if (x1 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x2 = _cffi_to_c_int(arg2, uint32_t);
+  if (x2 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x3 = _cffi_to_c_int(arg3, uint32_t);
+  if (x3 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x4 = _cffi_to_c_int(arg4, uint32_t);
+  if (x4 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x5 = _cffi_to_c_int(arg5, uint32_t);
+  if (x5 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = neon_vop(x0, x1, x2, x3, x4, x5); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, uint64_t);
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_neon_vop _cffi_d_neon_vop
 #endif
 
 static uint64_t _cffi_d_rt_code_free(void)
@@ -1905,6 +3485,72 @@ _cffi_f_rt_code_init(PyObject *self, PyObject *arg0)
 #  define _cffi_f_rt_code_init _cffi_d_rt_code_init
 #endif
 
+static int _cffi_d_rt_code_protect(uint64_t x0, uint64_t x1)
+{
+  return rt_code_protect(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_code_protect(PyObject *self, PyObject *args)
+{
+  uint64_t x0;
+  uint64_t x1;
+  int result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "rt_code_protect", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  x0 = _cffi_to_c_int(arg0, uint64_t);
+  if (x0 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x1 = _cffi_to_c_int(arg1, uint64_t);
+  if (x1 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_code_protect(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_code_protect _cffi_d_rt_code_protect
+#endif
+
+static uint32_t _cffi_d_rt_code_protected_pages(void)
+{
+  return rt_code_protected_pages();
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_code_protected_pages(PyObject *self, PyObject *noarg)
+{
+  uint32_t result;
+  PyObject *pyresult;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_code_protected_pages(); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  (void)noarg; /* unused */
+  pyresult = _cffi_from_c_int(result, uint32_t);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_code_protected_pages _cffi_d_rt_code_protected_pages
+#endif
+
 static uint8_t * _cffi_d_rt_code_ptr(void)
 {
   return rt_code_ptr();
@@ -1924,7 +3570,7 @@ _cffi_f_rt_code_ptr(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(49));
   return pyresult;
 }
 #else
@@ -1950,11 +3596,111 @@ _cffi_f_rt_code_start(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(49));
   return pyresult;
 }
 #else
 #  define _cffi_f_rt_code_start _cffi_d_rt_code_start
+#endif
+
+static int _cffi_d_rt_code_unprotect(uint64_t x0, uint64_t x1, int x2)
+{
+  return rt_code_unprotect(x0, x1, x2);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_code_unprotect(PyObject *self, PyObject *args)
+{
+  uint64_t x0;
+  uint64_t x1;
+  int x2;
+  int result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+  PyObject *arg2;
+
+  if (!PyArg_UnpackTuple(args, "rt_code_unprotect", 3, 3, &arg0, &arg1, &arg2))
+    return NULL;
+
+  x0 = _cffi_to_c_int(arg0, uint64_t);
+  if (x0 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x1 = _cffi_to_c_int(arg1, uint64_t);
+  if (x1 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x2 = _cffi_to_c_int(arg2, int);
+  if (x2 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_code_unprotect(x0, x1, x2); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_code_unprotect _cffi_d_rt_code_unprotect
+#endif
+
+static int _cffi_d_rt_code_unprotect_near(uint32_t const * x0, int x1, uint32_t x2)
+{
+  return rt_code_unprotect_near(x0, x1, x2);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_code_unprotect_near(PyObject *self, PyObject *args)
+{
+  uint32_t const * x0;
+  int x1;
+  uint32_t x2;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  int result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+  PyObject *arg2;
+
+  if (!PyArg_UnpackTuple(args, "rt_code_unprotect_near", 3, 3, &arg0, &arg1, &arg2))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(32), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (uint32_t const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(32), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, int);
+  if (x1 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  x2 = _cffi_to_c_int(arg2, uint32_t);
+  if (x2 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_code_unprotect_near(x0, x1, x2); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_code_unprotect_near _cffi_d_rt_code_unprotect_near
 #endif
 
 static uint64_t _cffi_d_rt_code_used(void)
@@ -1998,10 +3744,10 @@ _cffi_f_rt_cpu_exec(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(8), arg0, (char **)&x0);
+      _cffi_type(11), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (CPUHeader *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(8), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(11), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2040,7 +3786,7 @@ _cffi_f_rt_guest_base(PyObject *self, PyObject *noarg)
 
   (void)self; /* unused */
   (void)noarg; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(49));
   return pyresult;
 }
 #else
@@ -2088,10 +3834,10 @@ _cffi_f_rt_helper_addr(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(62), arg0, (char **)&x0);
+      _cffi_type(95), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (char const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(62), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(95), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2103,7 +3849,7 @@ _cffi_f_rt_helper_addr(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(41));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(66));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2126,10 +3872,10 @@ _cffi_f_rt_helper_lookup_tb(PyObject *self, PyObject *arg0)
   PyObject *pyresult;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(8), arg0, (char **)&x0);
+      _cffi_type(11), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (CPUHeader *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(8), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(11), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2141,7 +3887,7 @@ _cffi_f_rt_helper_lookup_tb(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(49));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2196,10 +3942,10 @@ _cffi_f_rt_install_stub(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(12), arg0, (char **)&x0);
+      _cffi_type(15), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (uint8_t const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(12), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(15), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2215,7 +3961,7 @@ _cffi_f_rt_install_stub(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(49));
   if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
   return pyresult;
 }
@@ -2246,7 +3992,7 @@ _cffi_f_rt_reserve_guest(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(71));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(49));
   return pyresult;
 }
 #else
@@ -2279,6 +4025,52 @@ _cffi_f_rt_restore_default_signal(PyObject *self, PyObject *arg0)
 }
 #else
 #  define _cffi_f_rt_restore_default_signal _cffi_d_rt_restore_default_signal
+#endif
+
+static void _cffi_d_rt_set_blocking_syscalls(uint16_t const * x0, int x1)
+{
+  rt_set_blocking_syscalls(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_set_blocking_syscalls(PyObject *self, PyObject *args)
+{
+  uint16_t const * x0;
+  int x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "rt_set_blocking_syscalls", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(105), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (uint16_t const *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(105), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, int);
+  if (x1 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { rt_set_blocking_syscalls(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_rt_set_blocking_syscalls _cffi_d_rt_set_blocking_syscalls
 #endif
 
 static void _cffi_d_rt_set_chaining(int x0)
@@ -2328,19 +4120,19 @@ _cffi_f_rt_set_entry(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(71), arg0, (char **)&x0);
+      _cffi_type(49), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (uint8_t *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(71), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(49), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(71), arg1, (char **)&x1);
+      _cffi_type(49), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (uint8_t *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(71), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(49), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2358,6 +4150,240 @@ _cffi_f_rt_set_entry(PyObject *self, PyObject *args)
 }
 #else
 #  define _cffi_f_rt_set_entry _cffi_d_rt_set_entry
+#endif
+
+static void _cffi_d_rt_set_fp_frame(int32_t x0, uint32_t x1)
+{
+  rt_set_fp_frame(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_set_fp_frame(PyObject *self, PyObject *args)
+{
+  int32_t x0;
+  uint32_t x1;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "rt_set_fp_frame", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  x0 = _cffi_to_c_int(arg0, int32_t);
+  if (x0 == (int32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  x1 = _cffi_to_c_int(arg1, uint32_t);
+  if (x1 == (uint32_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { rt_set_fp_frame(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_rt_set_fp_frame _cffi_d_rt_set_fp_frame
+#endif
+
+static void _cffi_d_rt_set_page_table(uint8_t * x0, uint64_t x1)
+{
+  rt_set_page_table(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_set_page_table(PyObject *self, PyObject *args)
+{
+  uint8_t * x0;
+  uint64_t x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "rt_set_page_table", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(49), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (uint8_t *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(49), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, uint64_t);
+  if (x1 == (uint64_t)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { rt_set_page_table(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  Py_INCREF(Py_None);
+  return Py_None;
+}
+#else
+#  define _cffi_f_rt_set_page_table _cffi_d_rt_set_page_table
+#endif
+
+static int _cffi_d_rt_sig_drain(uint8_t * x0, int x1)
+{
+  return rt_sig_drain(x0, x1);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_sig_drain(PyObject *self, PyObject *args)
+{
+  uint8_t * x0;
+  int x1;
+  Py_ssize_t datasize;
+  struct _cffi_freeme_s *large_args_free = NULL;
+  int result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+
+  if (!PyArg_UnpackTuple(args, "rt_sig_drain", 2, 2, &arg0, &arg1))
+    return NULL;
+
+  datasize = _cffi_prepare_pointer_call_argument(
+      _cffi_type(49), arg0, (char **)&x0);
+  if (datasize != 0) {
+    x0 = ((size_t)datasize) <= 640 ? (uint8_t *)alloca((size_t)datasize) : NULL;
+    if (_cffi_convert_array_argument(_cffi_type(49), arg0, (char **)&x0,
+            datasize, &large_args_free) < 0)
+      return NULL;
+  }
+
+  x1 = _cffi_to_c_int(arg1, int);
+  if (x1 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_sig_drain(x0, x1); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  if (large_args_free != NULL) _cffi_free_array_arguments(large_args_free);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_sig_drain _cffi_d_rt_sig_drain
+#endif
+
+static uint32_t _cffi_d_rt_sig_dropped(void)
+{
+  return rt_sig_dropped();
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_sig_dropped(PyObject *self, PyObject *noarg)
+{
+  uint32_t result;
+  PyObject *pyresult;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_sig_dropped(); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  (void)noarg; /* unused */
+  pyresult = _cffi_from_c_int(result, uint32_t);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_sig_dropped _cffi_d_rt_sig_dropped
+#endif
+
+static int _cffi_d_rt_sig_get_action(int x0)
+{
+  return rt_sig_get_action(x0);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_sig_get_action(PyObject *self, PyObject *arg0)
+{
+  int x0;
+  int result;
+  PyObject *pyresult;
+
+  x0 = _cffi_to_c_int(arg0, int);
+  if (x0 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_sig_get_action(x0); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_sig_get_action _cffi_d_rt_sig_get_action
+#endif
+
+static int _cffi_d_rt_sig_set_action(int x0, int x1, unsigned long x2)
+{
+  return rt_sig_set_action(x0, x1, x2);
+}
+#ifndef PYPY_VERSION
+static PyObject *
+_cffi_f_rt_sig_set_action(PyObject *self, PyObject *args)
+{
+  int x0;
+  int x1;
+  unsigned long x2;
+  int result;
+  PyObject *pyresult;
+  PyObject *arg0;
+  PyObject *arg1;
+  PyObject *arg2;
+
+  if (!PyArg_UnpackTuple(args, "rt_sig_set_action", 3, 3, &arg0, &arg1, &arg2))
+    return NULL;
+
+  x0 = _cffi_to_c_int(arg0, int);
+  if (x0 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  x1 = _cffi_to_c_int(arg1, int);
+  if (x1 == (int)-1 && PyErr_Occurred())
+    return NULL;
+
+  x2 = _cffi_to_c_int(arg2, unsigned long);
+  if (x2 == (unsigned long)-1 && PyErr_Occurred())
+    return NULL;
+
+  Py_BEGIN_ALLOW_THREADS
+  _cffi_restore_errno();
+  { result = rt_sig_set_action(x0, x1, x2); }
+  _cffi_save_errno();
+  Py_END_ALLOW_THREADS
+
+  (void)self; /* unused */
+  pyresult = _cffi_from_c_int(result, int);
+  return pyresult;
+}
+#else
+#  define _cffi_f_rt_sig_set_action _cffi_d_rt_sig_set_action
 #endif
 
 static uint64_t _cffi_d_rt_stat_chains(void)
@@ -2515,7 +4541,7 @@ _cffi_f_rt_tb_alloc(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(11));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(14));
   return pyresult;
 }
 #else
@@ -2555,19 +4581,19 @@ _cffi_f_rt_tb_commit(PyObject *self, PyObject *args)
     return NULL;
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(11), arg0, (char **)&x0);
+      _cffi_type(14), arg0, (char **)&x0);
   if (datasize != 0) {
     x0 = ((size_t)datasize) <= 640 ? (TB *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(11), arg0, (char **)&x0,
+    if (_cffi_convert_array_argument(_cffi_type(14), arg0, (char **)&x0,
             datasize, &large_args_free) < 0)
       return NULL;
   }
 
   datasize = _cffi_prepare_pointer_call_argument(
-      _cffi_type(12), arg1, (char **)&x1);
+      _cffi_type(15), arg1, (char **)&x1);
   if (datasize != 0) {
     x1 = ((size_t)datasize) <= 640 ? (uint8_t const *)alloca((size_t)datasize) : NULL;
-    if (_cffi_convert_array_argument(_cffi_type(12), arg1, (char **)&x1,
+    if (_cffi_convert_array_argument(_cffi_type(15), arg1, (char **)&x1,
             datasize, &large_args_free) < 0)
       return NULL;
   }
@@ -2660,7 +4686,7 @@ _cffi_f_rt_tb_find_host_pc(PyObject *self, PyObject *arg0)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(11));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(14));
   return pyresult;
 }
 #else
@@ -2764,7 +4790,7 @@ _cffi_f_rt_tb_lookup(PyObject *self, PyObject *args)
   Py_END_ALLOW_THREADS
 
   (void)self; /* unused */
-  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(11));
+  pyresult = _cffi_from_c_pointer((char *)result, _cffi_type(14));
   return pyresult;
 }
 #else
@@ -2785,6 +4811,7 @@ static void _cffi_checkfld__CPUHeader(CPUHeader *p)
   (void)((p->guest_base) | 0);  /* check that 'CPUHeader.guest_base' is an integer */
   (void)((p->fault_signo) | 0);  /* check that 'CPUHeader.fault_signo' is an integer */
   (void)((p->fault_code) | 0);  /* check that 'CPUHeader.fault_code' is an integer */
+  (void)((p->exit_request) | 0);  /* check that 'CPUHeader.exit_request' is an integer */
   (void)((p->exc_arg2) | 0);  /* check that 'CPUHeader.exc_arg2' is an integer */
 }
 struct _cffi_align__CPUHeader { char x; CPUHeader y; };
@@ -2806,39 +4833,56 @@ static void _cffi_checkfld__TB(TB *p)
   { TB * *tmp = &p->all_next; (void)tmp; }
   (void)((p->invalid) | 0);  /* check that 'TB.invalid' is an integer */
   (void)((p->id) | 0);  /* check that 'TB.id' is an integer */
+  (void)((p->cflags) | 0);  /* check that 'TB.cflags' is an integer */
 }
 struct _cffi_align__TB { char x; TB y; };
 
 static const struct _cffi_global_s _cffi_globals[] = {
-  { "fp_arm_configure", (void *)_cffi_f_fp_arm_configure, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 67), (void *)_cffi_d_fp_arm_configure },
-  { "fp_arm_slow", (void *)_cffi_f_fp_arm_slow, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 40), (void *)_cffi_d_fp_arm_slow },
-  { "fp_helper_addr", (void *)_cffi_f_fp_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 61), (void *)_cffi_d_fp_helper_addr },
-  { "fp_host_features", (void *)_cffi_f_fp_host_features, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 27), (void *)_cffi_d_fp_host_features },
-  { "rt_code_free", (void *)_cffi_f_rt_code_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_code_free },
-  { "rt_code_init", (void *)_cffi_f_rt_code_init, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 20), (void *)_cffi_d_rt_code_init },
-  { "rt_code_ptr", (void *)_cffi_f_rt_code_ptr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 59), (void *)_cffi_d_rt_code_ptr },
-  { "rt_code_start", (void *)_cffi_f_rt_code_start, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 59), (void *)_cffi_d_rt_code_start },
-  { "rt_code_used", (void *)_cffi_f_rt_code_used, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_code_used },
-  { "rt_cpu_exec", (void *)_cffi_f_rt_cpu_exec, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 7), (void *)_cffi_d_rt_cpu_exec },
-  { "rt_guest_base", (void *)_cffi_f_rt_guest_base, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 59), (void *)_cffi_d_rt_guest_base },
-  { "rt_guest_size", (void *)_cffi_f_rt_guest_size, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_guest_size },
-  { "rt_helper_addr", (void *)_cffi_f_rt_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 61), (void *)_cffi_d_rt_helper_addr },
-  { "rt_helper_lookup_tb", (void *)_cffi_f_rt_helper_lookup_tb, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 49), (void *)_cffi_d_rt_helper_lookup_tb },
-  { "rt_install_fault_handler", (void *)_cffi_f_rt_install_fault_handler, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 27), (void *)_cffi_d_rt_install_fault_handler },
-  { "rt_install_stub", (void *)_cffi_f_rt_install_stub, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 55), (void *)_cffi_d_rt_install_stub },
-  { "rt_reserve_guest", (void *)_cffi_f_rt_reserve_guest, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 52), (void *)_cffi_d_rt_reserve_guest },
-  { "rt_restore_default_signal", (void *)_cffi_f_rt_restore_default_signal, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 64), (void *)_cffi_d_rt_restore_default_signal },
-  { "rt_set_chaining", (void *)_cffi_f_rt_set_chaining, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 64), (void *)_cffi_d_rt_set_chaining },
-  { "rt_set_entry", (void *)_cffi_f_rt_set_entry, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 70), (void *)_cffi_d_rt_set_entry },
-  { "rt_stat_chains", (void *)_cffi_f_rt_stat_chains, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_stat_chains },
-  { "rt_stat_lookups", (void *)_cffi_f_rt_stat_lookups, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 47), (void *)_cffi_d_rt_stat_lookups },
-  { "rt_syscall", (void *)_cffi_f_rt_syscall, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 29), (void *)_cffi_d_rt_syscall },
+  { "fp_arm_configure", (void *)_cffi_f_fp_arm_configure, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 108), (void *)_cffi_d_fp_arm_configure },
+  { "fp_arm_slow", (void *)_cffi_f_fp_arm_slow, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 73), (void *)_cffi_d_fp_arm_slow },
+  { "fp_helper_addr", (void *)_cffi_f_fp_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 94), (void *)_cffi_d_fp_helper_addr },
+  { "fp_host_features", (void *)_cffi_f_fp_host_features, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 52), (void *)_cffi_d_fp_host_features },
+  { "neon_configure", (void *)_cffi_f_neon_configure, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 111), (void *)_cffi_d_neon_configure },
+  { "neon_helper_addr", (void *)_cffi_f_neon_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 94), (void *)_cffi_d_neon_helper_addr },
+  { "neon_op_count", (void *)_cffi_f_neon_op_count, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 52), (void *)_cffi_d_neon_op_count },
+  { "neon_op_name", (void *)_cffi_f_neon_op_name, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 7), (void *)_cffi_d_neon_op_name },
+  { "neon_vop", (void *)_cffi_f_neon_vop, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 65), (void *)_cffi_d_neon_vop },
+  { "rt_code_free", (void *)_cffi_f_rt_code_free, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 80), (void *)_cffi_d_rt_code_free },
+  { "rt_code_init", (void *)_cffi_f_rt_code_init, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 36), (void *)_cffi_d_rt_code_init },
+  { "rt_code_protect", (void *)_cffi_f_rt_code_protect, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 39), (void *)_cffi_d_rt_code_protect },
+  { "rt_code_protected_pages", (void *)_cffi_f_rt_code_protected_pages, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 63), (void *)_cffi_d_rt_code_protected_pages },
+  { "rt_code_ptr", (void *)_cffi_f_rt_code_ptr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 92), (void *)_cffi_d_rt_code_ptr },
+  { "rt_code_start", (void *)_cffi_f_rt_code_start, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 92), (void *)_cffi_d_rt_code_start },
+  { "rt_code_unprotect", (void *)_cffi_f_rt_code_unprotect, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 43), (void *)_cffi_d_rt_code_unprotect },
+  { "rt_code_unprotect_near", (void *)_cffi_f_rt_code_unprotect_near, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 31), (void *)_cffi_d_rt_code_unprotect_near },
+  { "rt_code_used", (void *)_cffi_f_rt_code_used, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 80), (void *)_cffi_d_rt_code_used },
+  { "rt_cpu_exec", (void *)_cffi_f_rt_cpu_exec, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 10), (void *)_cffi_d_rt_cpu_exec },
+  { "rt_guest_base", (void *)_cffi_f_rt_guest_base, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 92), (void *)_cffi_d_rt_guest_base },
+  { "rt_guest_size", (void *)_cffi_f_rt_guest_size, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 80), (void *)_cffi_d_rt_guest_size },
+  { "rt_helper_addr", (void *)_cffi_f_rt_helper_addr, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 94), (void *)_cffi_d_rt_helper_addr },
+  { "rt_helper_lookup_tb", (void *)_cffi_f_rt_helper_lookup_tb, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 82), (void *)_cffi_d_rt_helper_lookup_tb },
+  { "rt_install_fault_handler", (void *)_cffi_f_rt_install_fault_handler, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 52), (void *)_cffi_d_rt_install_fault_handler },
+  { "rt_install_stub", (void *)_cffi_f_rt_install_stub, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 88), (void *)_cffi_d_rt_install_stub },
+  { "rt_reserve_guest", (void *)_cffi_f_rt_reserve_guest, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 85), (void *)_cffi_d_rt_reserve_guest },
+  { "rt_restore_default_signal", (void *)_cffi_f_rt_restore_default_signal, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 97), (void *)_cffi_d_rt_restore_default_signal },
+  { "rt_set_blocking_syscalls", (void *)_cffi_f_rt_set_blocking_syscalls, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 104), (void *)_cffi_d_rt_set_blocking_syscalls },
+  { "rt_set_chaining", (void *)_cffi_f_rt_set_chaining, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 97), (void *)_cffi_d_rt_set_chaining },
+  { "rt_set_entry", (void *)_cffi_f_rt_set_entry, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 120), (void *)_cffi_d_rt_set_entry },
+  { "rt_set_fp_frame", (void *)_cffi_f_rt_set_fp_frame, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 100), (void *)_cffi_d_rt_set_fp_frame },
+  { "rt_set_page_table", (void *)_cffi_f_rt_set_page_table, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 116), (void *)_cffi_d_rt_set_page_table },
+  { "rt_sig_drain", (void *)_cffi_f_rt_sig_drain, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 48), (void *)_cffi_d_rt_sig_drain },
+  { "rt_sig_dropped", (void *)_cffi_f_rt_sig_dropped, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 63), (void *)_cffi_d_rt_sig_dropped },
+  { "rt_sig_get_action", (void *)_cffi_f_rt_sig_get_action, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 23), (void *)_cffi_d_rt_sig_get_action },
+  { "rt_sig_set_action", (void *)_cffi_f_rt_sig_set_action, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 26), (void *)_cffi_d_rt_sig_set_action },
+  { "rt_stat_chains", (void *)_cffi_f_rt_stat_chains, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 80), (void *)_cffi_d_rt_stat_chains },
+  { "rt_stat_lookups", (void *)_cffi_f_rt_stat_lookups, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 80), (void *)_cffi_d_rt_stat_lookups },
+  { "rt_syscall", (void *)_cffi_f_rt_syscall, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 54), (void *)_cffi_d_rt_syscall },
   { "rt_tb_alloc", (void *)_cffi_f_rt_tb_alloc, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 3), (void *)_cffi_d_rt_tb_alloc },
-  { "rt_tb_commit", (void *)_cffi_f_rt_tb_commit, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 10), (void *)_cffi_d_rt_tb_commit },
-  { "rt_tb_count", (void *)_cffi_f_rt_tb_count, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 38), (void *)_cffi_d_rt_tb_count },
+  { "rt_tb_commit", (void *)_cffi_f_rt_tb_commit, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 13), (void *)_cffi_d_rt_tb_commit },
+  { "rt_tb_count", (void *)_cffi_f_rt_tb_count, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 63), (void *)_cffi_d_rt_tb_count },
   { "rt_tb_find_host_pc", (void *)_cffi_f_rt_tb_find_host_pc, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_O, 0), (void *)_cffi_d_rt_tb_find_host_pc },
-  { "rt_tb_flush", (void *)_cffi_f_rt_tb_flush, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 74), (void *)_cffi_d_rt_tb_flush },
-  { "rt_tb_invalidate_range", (void *)_cffi_f_rt_tb_invalidate_range, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 23), (void *)_cffi_d_rt_tb_invalidate_range },
+  { "rt_tb_flush", (void *)_cffi_f_rt_tb_flush, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_N, 124), (void *)_cffi_d_rt_tb_flush },
+  { "rt_tb_invalidate_range", (void *)_cffi_f_rt_tb_invalidate_range, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 39), (void *)_cffi_d_rt_tb_invalidate_range },
   { "rt_tb_lookup", (void *)_cffi_f_rt_tb_lookup, _CFFI_OP(_CFFI_OP_CPYTHON_BLTN_V, 3), (void *)_cffi_d_rt_tb_lookup },
 };
 
@@ -2851,10 +4895,10 @@ static const struct _cffi_field_s _cffi_fields[] = {
                 _CFFI_OP(_CFFI_OP_NOOP, 1) },
   { "exception", offsetof(CPUHeader, exception),
                  sizeof(((CPUHeader *)0)->exception),
-                 _CFFI_OP(_CFFI_OP_NOOP, 13) },
+                 _CFFI_OP(_CFFI_OP_NOOP, 16) },
   { "running", offsetof(CPUHeader, running),
                sizeof(((CPUHeader *)0)->running),
-               _CFFI_OP(_CFFI_OP_NOOP, 13) },
+               _CFFI_OP(_CFFI_OP_NOOP, 16) },
   { "exc_arg", offsetof(CPUHeader, exc_arg),
                sizeof(((CPUHeader *)0)->exc_arg),
                _CFFI_OP(_CFFI_OP_NOOP, 1) },
@@ -2866,10 +4910,13 @@ static const struct _cffi_field_s _cffi_fields[] = {
                   _CFFI_OP(_CFFI_OP_NOOP, 1) },
   { "fault_signo", offsetof(CPUHeader, fault_signo),
                    sizeof(((CPUHeader *)0)->fault_signo),
-                   _CFFI_OP(_CFFI_OP_NOOP, 81) },
+                   _CFFI_OP(_CFFI_OP_NOOP, 131) },
   { "fault_code", offsetof(CPUHeader, fault_code),
                   sizeof(((CPUHeader *)0)->fault_code),
-                  _CFFI_OP(_CFFI_OP_NOOP, 81) },
+                  _CFFI_OP(_CFFI_OP_NOOP, 131) },
+  { "exit_request", offsetof(CPUHeader, exit_request),
+                    sizeof(((CPUHeader *)0)->exit_request),
+                    _CFFI_OP(_CFFI_OP_NOOP, 16) },
   { "exc_arg2", offsetof(CPUHeader, exc_arg2),
                 sizeof(((CPUHeader *)0)->exc_arg2),
                 _CFFI_OP(_CFFI_OP_NOOP, 1) },
@@ -2884,43 +4931,46 @@ static const struct _cffi_field_s _cffi_fields[] = {
                  _CFFI_OP(_CFFI_OP_NOOP, 1) },
   { "tc", offsetof(TB, tc),
           sizeof(((TB *)0)->tc),
-          _CFFI_OP(_CFFI_OP_NOOP, 71) },
+          _CFFI_OP(_CFFI_OP_NOOP, 49) },
   { "tc_size", offsetof(TB, tc_size),
                sizeof(((TB *)0)->tc_size),
-               _CFFI_OP(_CFFI_OP_NOOP, 13) },
+               _CFFI_OP(_CFFI_OP_NOOP, 16) },
   { "jmp_insn", offsetof(TB, jmp_insn),
                 sizeof(((TB *)0)->jmp_insn),
-                _CFFI_OP(_CFFI_OP_NOOP, 82) },
+                _CFFI_OP(_CFFI_OP_NOOP, 133) },
   { "jmp_reset", offsetof(TB, jmp_reset),
                  sizeof(((TB *)0)->jmp_reset),
-                 _CFFI_OP(_CFFI_OP_NOOP, 82) },
+                 _CFFI_OP(_CFFI_OP_NOOP, 133) },
   { "jmp_dest", offsetof(TB, jmp_dest),
                 sizeof(((TB *)0)->jmp_dest),
-                _CFFI_OP(_CFFI_OP_NOOP, 77) },
+                _CFFI_OP(_CFFI_OP_NOOP, 127) },
   { "hash_next", offsetof(TB, hash_next),
                  sizeof(((TB *)0)->hash_next),
-                 _CFFI_OP(_CFFI_OP_NOOP, 11) },
+                 _CFFI_OP(_CFFI_OP_NOOP, 14) },
   { "all_next", offsetof(TB, all_next),
                 sizeof(((TB *)0)->all_next),
-                _CFFI_OP(_CFFI_OP_NOOP, 11) },
+                _CFFI_OP(_CFFI_OP_NOOP, 14) },
   { "invalid", offsetof(TB, invalid),
                sizeof(((TB *)0)->invalid),
-               _CFFI_OP(_CFFI_OP_NOOP, 13) },
+               _CFFI_OP(_CFFI_OP_NOOP, 16) },
   { "id", offsetof(TB, id),
           sizeof(((TB *)0)->id),
-          _CFFI_OP(_CFFI_OP_NOOP, 13) },
+          _CFFI_OP(_CFFI_OP_NOOP, 16) },
+  { "cflags", offsetof(TB, cflags),
+              sizeof(((TB *)0)->cflags),
+              _CFFI_OP(_CFFI_OP_NOOP, 16) },
 };
 
 static const struct _cffi_struct_union_s _cffi_struct_unions[] = {
-  { "CPUHeader", 76, _CFFI_F_CHECK_FIELDS,
-    sizeof(CPUHeader), offsetof(struct _cffi_align__CPUHeader, y), 0, 10 },
-  { "TB", 79, _CFFI_F_CHECK_FIELDS,
-    sizeof(TB), offsetof(struct _cffi_align__TB, y), 10, 12 },
+  { "CPUHeader", 126, _CFFI_F_CHECK_FIELDS,
+    sizeof(CPUHeader), offsetof(struct _cffi_align__CPUHeader, y), 0, 11 },
+  { "TB", 129, _CFFI_F_CHECK_FIELDS,
+    sizeof(TB), offsetof(struct _cffi_align__TB, y), 11, 13 },
 };
 
 static const struct _cffi_typename_s _cffi_typenames[] = {
-  { "CPUHeader", 76 },
-  { "TB", 79 },
+  { "CPUHeader", 126 },
+  { "TB", 129 },
 };
 
 static const struct _cffi_type_context_s _cffi_type_context = {
@@ -2930,12 +4980,12 @@ static const struct _cffi_type_context_s _cffi_type_context = {
   _cffi_struct_unions,
   NULL,  /* no enums */
   _cffi_typenames,
-  30,  /* num_globals */
+  46,  /* num_globals */
   2,  /* num_struct_unions */
   0,  /* num_enums */
   2,  /* num_typenames */
   NULL,  /* no includes */
-  86,  /* num_types */
+  137,  /* num_types */
   0,  /* flags */
 };
 
