@@ -291,6 +291,8 @@ ROWS = [
 
 SYSCALLS = {row.nr: row for row in ROWS}
 assert len(SYSCALLS) == len(ROWS), "duplicate syscall number in ROWS"
+# the signal calls that deliver (usermode.signals) take precedence
+SYSCALLS.update({row.nr: row for row in S.ROWS})
 
 
 def lookup(nr: int) -> Row:
