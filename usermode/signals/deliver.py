@@ -32,6 +32,7 @@ from ..memory import GuestFault
 from . import host
 from .frame import FrameRequest, install_sigreturn_codes, setup_frame
 from .siginfo import host_to_guest, make_guest
+from .strace_sig import emit_taken
 from .tables import (CONT, CORE_MESSAGE_SIGNALS, DEFAULT_ACTION, IGN, NSIG, PYTHON_IGNORES,
                      SA_KEPT, SA_NODEFER, SA_RESETHAND, SI_KERNEL, SIG_DFL, SIG_IGN,
                      SIGKILL, SIGNAL_NAMES, SIGSEGV, SIGSTOP, STOP, SYNCHRONOUS_MASK,
@@ -121,6 +122,7 @@ class Signals:
         self.fault: Tuple[int, int, int] = (0, 0, 0)
         self.no_restart = False             # set by sigreturn: r0 is not a result
         self.fatal_detail: Optional[str] = None
+        self.forced_info: Optional[bytes] = None
 
     @property
     def proc(self):
@@ -224,6 +226,7 @@ class Signals:
                 self.set_mask(self.mask & ~sigbit(sig))
         if fault is not None:
             self.fault = fault
+            self.forced_info = info             # a fault of guest code (for -strace)
         self.fatal_detail = detail
         self.pending.add(sig, info, front=True)
 
@@ -263,6 +266,9 @@ class Signals:
 
     def deliver_one(self, sig: int, info: bytes) -> bool:
         """Act on one signal; True when a handler frame was built."""
+        proc = self.proc
+        if proc.options.strace:
+            emit_taken(proc, sig, info, fault=info is self.forced_info)
         act = self.action(sig)
         if act.handler == SIG_IGN:
             return False

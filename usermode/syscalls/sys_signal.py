@@ -306,16 +306,17 @@ def sys_signalfd(proc, fd, mask, sizemask, *_):
 
 
 # ---- rows for arm_table.py -------------------------------------------------------------------------
-# (nr, name, handler, strace spec): the spec is qemu 7.2's (arm_names.py);
-# None = qemu prints "Unknown syscall N"
+# (nr, name, handler, strace spec[, strace result kind]): the spec is qemu
+# 7.2's (arm_names.py); None = qemu prints "Unknown syscall N"; result kind
+# "sigreturn" prints what qemu does (registered in strace.RESULT_PRINTERS)
 ROW_DATA = [
     (29, "pause", sys_pause, ()),
     (67, "sigaction", sys_sigaction, "default"),
     (72, "sigsuspend", sys_sigsuspend, "default"),
     (73, "sigpending", sys_sigpending, "default"),
-    (119, "sigreturn", sys_sigreturn, "default"),
+    (119, "sigreturn", sys_sigreturn, "default", "sigreturn"),
     (126, "sigprocmask", sys_sigprocmask, "default"),
-    (173, "rt_sigreturn", sys_rt_sigreturn, "default"),
+    (173, "rt_sigreturn", sys_rt_sigreturn, "default", "sigreturn"),
     (176, "rt_sigpending", sys_rt_sigpending, "default"),
     (177, "rt_sigtimedwait", sys_rt_sigtimedwait, "default"),
     (178, "rt_sigqueueinfo", sys_rt_sigqueueinfo, ("d", "d", "p")),
@@ -332,9 +333,11 @@ def __getattr__(name):
     this module before it defines Row)."""
     if name == "ROWS":
         from .arm_table import Row
-        from .strace import DEFAULT
-        rows = [Row(nr, n, h, DEFAULT if spec == "default" else spec)
-                for nr, n, h, spec in ROW_DATA]
+        from .strace import DEFAULT, RESULT_PRINTERS
+        from ..signals.strace_sig import result_sigreturn
+        RESULT_PRINTERS.setdefault("sigreturn", result_sigreturn)
+        rows = [Row(nr, n, h, DEFAULT if d[0] == "default" else d[0], *d[1:])
+                for nr, n, h, *d in ROW_DATA]
         globals()["ROWS"] = rows
         return rows
     raise AttributeError(name)
