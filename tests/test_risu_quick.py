@@ -42,16 +42,56 @@ def _check(isa, seed, count, **kw):
     return res
 
 
-def undecoded(isa):
-    """Names of the NEON descriptions pyqemu's decoder has no pattern for yet."""
+def unimplemented(isa, tags):
+    """Descriptions (with one of `tags`) of which some sampled encoding is
+    UNDEFINED for pyqemu's translator: translated alone, the block raises
+    EXCP_UNDEF."""
     import random
-    from usermode.translate.arm import translate as T
+    import struct
     from usermode.risu.arm import a32, t32
-    T._load_tables()
-    table, dec = (a32.TABLE, T.A32) if isa == "a32" else (t32.TABLE, T.T32)
+    from usermode.translate.arm.translate import translate_block
+    from usermode.translate.cpustate import EXCP_UNDEF
+    table = a32.TABLE if isa == "a32" else t32.TABLE
     rng = random.Random(1)
-    return sorted({d.name for d in table.descs if "neon" in d.tags
-                   for _ in range(8) if dec.decode(d.draw(rng, table).word) is None})
+    out = set()
+    for d in table.descs:
+        if not d.tags & set(tags):
+            continue
+        for _ in range(6):
+            w = d.draw(rng, table).word
+            data = struct.pack("<I", w) if isa == "a32" else struct.pack("<HH", w >> 16, w & 0xFFFF)
+            code = data + bytes(8)
+            blk = translate_block(lambda a, n: code[a - 0x1000:a - 0x1000 + n], 0x1000,
+                                  int(isa == "t32"), max_insns=1)
+            if f"mov exception, ${EXCP_UNDEF:#x}" in blk.ir.dump():
+                out.add(d.name)
+                break
+    return sorted(out)
+
+
+def _check_skipping_sigill(isa, seed, count, tries=12, **kw):
+    """Like _check, but an instruction pyqemu rejects with SIGILL (qemu-arm runs
+    it) is left out and the batch re-run: for a decoder that is landing piece
+    by piece.  State differences still fail.  Returns the names left out."""
+    import warnings
+    from usermode.risu.batch import run_batch
+    from usermode.risu.report import format_mismatch
+    skipped = set(unimplemented(isa, kw.get("only", ())))
+    for _ in range(tries):
+        t = _target(isa, skip=tuple(sorted(skipped)), **kw)
+        res = run_batch(t, seed, count)
+        m = res.mismatch
+        if m is None:
+            break
+        if m.kind == "pyqemu died" and "SIGILL" in m.pyqemu_run:
+            skipped |= {i.desc.name for i in m.step.insts if i.desc.name != "IT"}
+            continue
+        raise AssertionError("\n" + format_mismatch(t, m))
+    else:
+        raise AssertionError(f"more than {tries} unimplemented instructions: {sorted(skipped)}")
+    if skipped:
+        warnings.warn(f"{isa}: pyqemu raises SIGILL for {sorted(skipped)} (qemu-arm runs them)")
+    return skipped
 
 
 @needs_tools
@@ -64,9 +104,9 @@ def test_quick(isa, part):
 @needs_tools
 @pytest.mark.parametrize("isa", ["a32", "t32"])
 def test_quick_neon_integer(isa):
-    """Integer NEON, leaving out the encodings pyqemu does not decode yet (the
-    NEON issue is landing piece by piece: coverage grows by itself)."""
-    _check(isa, QUICK_SEED, 800, only=("neon",), exclude=("fp",), skip=undecoded(isa))
+    """Integer NEON, leaving out what pyqemu does not implement yet (SIGILL; the
+    NEON issue is landing piece by piece, so coverage grows by itself)."""
+    _check_skipping_sigill(isa, QUICK_SEED, 800, only=("neon",), exclude=("fp",))
 
 
 @needs_tools
@@ -76,4 +116,4 @@ def test_quick_neon_integer(isa):
 @pytest.mark.parametrize("isa", ["a32", "t32"])
 def test_quick_floating_point(isa):
     """VFP data processing and NEON floating point (tag "fp")."""
-    _check(isa, QUICK_SEED, 500, only=("fp",), skip=undecoded(isa))
+    _check_skipping_sigill(isa, QUICK_SEED, 500, only=("fp",))
