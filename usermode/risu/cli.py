@@ -2,7 +2,8 @@
 
     python -m usermode.risu --isa a32|t32|all [--seed N] [--count N] [--jobs N]
                             [--batch N] [--only TAG,...] [--exclude TAG,...]
-                            [--skip NAME,...] [--save FILE] [--quiet]
+                            [--skip NAME,...] [--mix seq=P,it=P,pair=P] [--save FILE]
+                            [--quiet]
 
 Generates ``count`` random steps per ISA from ``seed``, in batches of
 ``batch`` steps (batch i has seed ``seed + i``: ``--seed <that> --count
@@ -37,9 +38,19 @@ from .report import format_mismatch, summary_line, to_case
 ISAS = ("a32", "t32")
 
 
-def get_target(isa: str, only=(), exclude=(), skip=()):
+def get_target(isa: str, only=(), exclude=(), skip=(), mix=None):
     from .arm.target import ArmTarget
-    return ArmTarget(isa, only, exclude, skip)
+    return ArmTarget(isa, only, exclude, skip, mix)
+
+
+def _mix(s: Optional[str]):
+    """'seq=0.5,it=0.2' -> {'seq': 0.5, 'it': 0.2}"""
+    out = {}
+    for part in (s or "").split(","):
+        if part:
+            k, v = part.split("=")
+            out[k] = float(v)
+    return out
 
 
 def preflight(target) -> Optional[str]:
@@ -71,6 +82,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--exclude", help="no instructions with these tags")
     ap.add_argument("--skip", help="no instructions with these description names "
                                    "(e.g. known failures, to look past them)")
+    ap.add_argument("--mix", help="step kind probabilities, e.g. seq=0.5,it=0.2,pair=0.03 "
+                                  "(seq: instructions translated as one block)")
     ap.add_argument("--save", help="append mismatches as JSON lines to this file")
     ap.add_argument("--quiet", action="store_true", help="no per-batch progress lines")
     a = ap.parse_args(argv)
@@ -82,7 +95,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if why:
         print(f"risu: cannot run: {why}", file=sys.stderr)
         return 2
-    targets = {isa: get_target(isa, _tags(a.only), _tags(a.exclude), _tags(a.skip))
+    targets = {isa: get_target(isa, _tags(a.only), _tags(a.exclude), _tags(a.skip), _mix(a.mix))
                for isa in isas}
     for t in targets.values():
         t.runner_path()                       # build the runner once, up front

@@ -60,7 +60,7 @@ class StepMaker:
     and without the descriptions named in ``skip``."""
 
     def __init__(self, isa: str, only: Sequence[str] = (), exclude: Sequence[str] = (),
-                 skip: Sequence[str] = ()):
+                 skip: Sequence[str] = (), mix: Optional[Dict[str, float]] = None):
         if isa not in ("a32", "t32"):
             raise ValueError(f"unknown ARM ISA {isa!r} (a32 or t32)")
         self.isa = isa
@@ -77,6 +77,10 @@ class StepMaker:
             raise ValueError(f"no {isa} descriptions with tags {sorted(self.only)}")
         self.table_of = {t.name: t for t in self.tables}
         self.mix = dict(MIX[isa])
+        for k, v in (mix or {}).items():
+            if k not in self.mix:
+                raise ValueError(f"{isa}: no step kind {k!r} (choose from {sorted(self.mix)})")
+            self.mix[k] = v
         main = self.tables[0]
         self.pairs = [(main.by_name[a], main.by_name[b]) for a, b in PAIRS[isa]
                       if self._allowed(main.by_name[a]) and self._allowed(main.by_name[b])]

@@ -30,10 +30,10 @@ class ArmTarget:
     record_size = L.RECORD_SIZE
 
     def __init__(self, isa: str, only: Sequence[str] = (), exclude: Sequence[str] = (),
-                 skip: Sequence[str] = ()):
+                 skip: Sequence[str] = (), mix=None):
         self.name = isa
         self.thumb = isa == "t32"
-        self.maker = StepMaker(isa, only, exclude, skip)
+        self.maker = StepMaker(isa, only, exclude, skip, mix)
 
     # ---- generation ---------------------------------------------------------------------------
     def runner_path(self) -> Path:
