@@ -6,6 +6,7 @@
  * (followed by a cacheflush), as a JIT or a trampoline would. */
 #include "sigcheck.h"
 #include <sys/mman.h>
+#include <stdlib.h>
 
 #define ARM_MOV_R0(imm) (0xe3a00000u | (imm))         /* mov r0, #imm (imm < 256) */
 #define ARM_ADD_R0(imm) (0xe2800000u | (imm))         /* add r0, r0, #imm */
@@ -103,6 +104,26 @@ int main(void)
     int k = ((int (*)(int, uint32_t, uint32_t *))s)(0, ARM_ADD_R0(100), slot);
     int l = ((int (*)(int, uint32_t, uint32_t *))s)(0, ARM_ADD_R0(55), slot);
     SAY("patch ahead + cacheflush: %d %d\n", k, l);
+
+    /* the buffer moves (mremap) after its code ran: it stays writable and
+       the code written at the new place runs */
+    uint32_t *mv = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *after = mmap((char *)mv + 4096, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mv[0] = ARM_MOV_R0(40);
+    mv[1] = ARM_BX_LR;
+    flush(mv, 8);
+    int m1 = ((fn0)mv)();
+    uint32_t *moved = mremap(mv, 4096, 8192, MREMAP_MAYMOVE);
+    CHECK(moved != MAP_FAILED);
+    moved[0] = ARM_MOV_R0(41);
+    int m2 = ((fn0)moved)();
+    moved[1024] = ARM_MOV_R0(42);
+    moved[1025] = ARM_BX_LR;
+    int m3 = ((fn0)(moved + 1024))();
+    SAY("after mremap: %d %d %d moved=%d\n", m1, m2, m3, moved != mv);
+    munmap(moved, 8192);
+    munmap(after, 4096);
 
     /* a buffer that later holds data again: no stale code, writes work */
     memset(code, 0xab, 64);

@@ -481,6 +481,8 @@ static void save_guest_fp(CPUHeader *env, ucontext_t *uc)
         *(uint32_t *)((uint8_t *)env + slot) = uc->uc_mcontext.fpregs->mxcsr ^ fp_mxcsr_xor;
 }
 
+static uint64_t stale_prot_page = ~0ull;
+
 static void fault_handler(int sig, siginfo_t *si, void *uc_)
 {
     ucontext_t *uc = uc_;
@@ -514,6 +516,16 @@ static void fault_handler(int sig, siginfo_t *si, void *uc_)
             }
             return;                         /* retry the write */
         }
+        if (sig == SIGSEGV && write && page_table && g < guest_size && p != stale_prot_page
+            && (page_table[p] & (GPAGE_VALID | GPROT_WRITE)) == (GPAGE_VALID | GPROT_WRITE)) {
+            /* a page the guest may write that the host will not let it: a
+               protection of ours that moved with its pages (mremap): undo it
+               once, and retry */
+            stale_prot_page = p;
+            if (mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, host_prot_of_page(p)) == 0)
+                return;
+        }
+        stale_prot_page = ~0ull;
         if (env && env->running) {
             env->exc_arg = g;
             env->host_pc = host_pc;
