@@ -138,7 +138,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("=" * 72)
     for isa in isas:
         rs = [r for r in results if r.isa == isa]
-        print(summary_line(isa, sum(r.steps for r in rs), sum(r.insts for r in rs), wall,
+        secs = {k: sum(r.seconds.get(k, 0.0) for r in rs) for k in ("qemu", "pyqemu")}
+        print(summary_line(isa, sum(r.steps for r in rs), sum(r.insts for r in rs), secs,
                            sum(1 for r in rs if r.mismatch)))
     total = sum(r.insts for r in results)
     cpu = sum(sum(r.seconds.values()) for r in results)

@@ -73,7 +73,8 @@ def to_case(target, m: Mismatch, **extra) -> Dict:
     return case
 
 
-def summary_line(isa: str, steps: int, insts: int, seconds: float, mismatches: int) -> str:
-    rate = insts / seconds if seconds else 0.0
-    return (f"{isa}: {insts} instructions in {steps} steps, {seconds:.1f} s "
-            f"({rate:.0f} instructions/s), {mismatches} mismatch(es)")
+def summary_line(isa: str, steps: int, insts: int, seconds: dict, mismatches: int) -> str:
+    """One ISA's totals; `seconds` is the time spent in each emulator."""
+    emu = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(seconds.items()))
+    return (f"{isa}: {insts} instructions in {steps} steps, {mismatches} mismatch(es) "
+            f"(emulator time: {emu})")
