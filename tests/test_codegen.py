@@ -70,7 +70,7 @@ class Harness:
             assert self.mem.mmap(addr, size, rw, fl) == addr
         if lib.rt_code_start() == ffi.NULL:       # the engine may have set it up already
             assert lib.rt_code_init(64 << 20) == 0
-        self.cg = CodeGen()
+        self.cg = CodeGen(optimize=False)    # the back end on exactly the IR given
         base = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
         self.stub = self.cg.gen_prologue(base)
         p = lib.rt_install_stub(self.stub.code, len(self.stub.code))

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..ir import Const, Label, Op, Temp
+from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
                       RDX, RSI, RSP, Assembler, EncodeError, Mem)
 from .ops import SCRATCH, CodegenError, Loc, OpLowering
@@ -354,10 +355,14 @@ FP_FRAME = Mem(RSP, 8 * MAX_TEMP_SLOTS)           # host MXCSR, guest FP slot of
 class CodeGen:
     """The x86-64 back end (one per process; holds the epilogue address)."""
 
-    def __init__(self, helper_addr: Optional[Callable[[str], int]] = None):
+    def __init__(self, helper_addr: Optional[Callable[[str], int]] = None,
+                 optimize: Optional[bool] = None):
         self._resolve = helper_addr or _runtime_helper_addr
         self._helper_cache: Dict[str, int] = {}
         self.epilogue_addr: Optional[int] = None
+        # the IR optimizer (usermode/translate/optimize.py) runs on every block
+        # unless disabled here or by PYQEMU_OPT=0
+        self.optimize = opt_enabled() if optimize is None else optimize
 
     def helper_addr(self, name: str) -> int:
         a = self._helper_cache.get(name)
@@ -399,6 +404,8 @@ class CodeGen:
             raise CodegenError("gen_prologue/set_epilogue must come first")
         if tb_addr & 3:
             raise CodegenError(f"TB address {tb_addr:#x} is not 4-byte aligned")
+        if self.optimize:
+            ops, ntemps = optimize_ops(ops, ntemps)
         return BlockGen(self, code_addr, tb_addr).run(ops)
 
     # ---- logs -------------------------------------------------------------------

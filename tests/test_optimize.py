@@ -1,0 +1,513 @@
+"""The IR optimizer (usermode/translate/optimize.py).
+
+* Random blocks (globals, temps redefined on some paths, constants, forward
+  branches, guest loads/stores, helper calls that read or write the CPU
+  state, an op the optimizer does not know) give the same final state and
+  memory in tests/ir_ref.py before and after optimization, AND the same CPU
+  state at every point where something could observe it (each guest memory
+  access, which may fault; each call of a helper that reads the state; each
+  unknown op; the exit).
+* The same random blocks, optimized, compiled by the x86 back end and run
+  natively, match the reference run of the original IR.
+* Unit checks of each transformation on small blocks and on real ARM code:
+  dead flags are not stored, a global read twice is loaded once, constants
+  fold, writes before a memory access are kept, cached values are dropped
+  after a helper that writes the state.
+
+Run:  python -m pytest tests/test_optimize.py
+"""
+import random
+
+import pytest
+
+from usermode.translate.helpers import (HF_DEFAULT, HF_NO_GLOBALS, HF_READS_GLOBALS, UDIV64,
+                                        Helper)
+from usermode.translate.ir import (EXIT_HALT, I32, I64, Cond, Const, Global, IRBuilder,
+                                   MemOp, Op, Temp)
+from usermode.translate.optimize import F_UNKNOWN, INFO, fold, optimize
+
+from ir_ref import RefMachine
+
+X = [Global(f"x{i}", 64 + 4 * i, I32) for i in range(8)]
+Y = [Global(f"y{i}", 96 + 8 * i, I64) for i in range(8)]
+WIN = 0x10800
+MEMOPS = [MemOp(1), MemOp(1, True), MemOp(2), MemOp(2, True), MemOp(4), MemOp(4, True),
+          MemOp(8)]
+EDGE = [0, 1, 2, 31, 32, 63, 0x7F, 0x80, 0xFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
+        0x8000000000000000, 0xFFFFFFFFFFFFFFFF, 0x123456789ABCDEF0]
+
+H_PURE = Helper("t_pure", I64, (I64, I64), flags=HF_NO_GLOBALS, pass_env=False)
+H_READ = Helper("t_read", I64, (I64,), flags=HF_READS_GLOBALS)
+H_RW = Helper("t_rw", None, (I32,), flags=HF_DEFAULT)
+
+
+def rand_val(rng, ty):
+    if rng.random() < 0.4:
+        return rng.choice(EDGE) & ty.mask
+    return rng.getrandbits(ty.bits)
+
+
+class TraceMachine(RefMachine):
+    """The reference machine, recording the CPU state wherever it is observable:
+    at each guest memory access, each call of a state-reading helper, each
+    unknown op ('xswap': swaps two globals, done through a helper here)."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.trace = []
+
+    def snap(self, what):
+        self.trace.append((what, tuple(sorted((k, v) for k, v in self.g.items()))))
+
+    def load(self, addr, size, signed):
+        self.snap(("ld", addr, size))
+        return super().load(addr, size, signed)
+
+    def store(self, addr, size, v):
+        self.snap(("st", addr, size, v & ((1 << (8 * size)) - 1)))
+        super().store(addr, size, v)
+
+    def helpers(self):
+        g = self.g
+
+        def t_read(a):
+            self.snap("t_read")
+            return (a + g.get(X[0].offset, 0) * 7 + g.get(Y[1].offset, 0)) & (2 ** 64 - 1)
+
+        def t_rw(a):
+            self.snap("t_rw")
+            g[X[1].offset] = (g.get(X[1].offset, 0) + a) & 0xFFFFFFFF
+            g[Y[2].offset] = g.get(Y[2].offset, 0) ^ g.get(X[3].offset, 0)
+
+        def xswap(i, j):
+            self.snap("xswap")
+            a, b = X[i].offset, X[j].offset
+            g[a], g[b] = g.get(b, 0), g.get(a, 0)
+
+        return {"t_pure": lambda a, b: (a * 3 + b) & (2 ** 64 - 1), "t_read": t_read,
+                "t_rw": t_rw, "udiv64": lambda a, b: a // b if b else 0, "xswap": xswap}
+
+    def run_block(self, ops):
+        """Run ops; the unknown 'xswap i, j' op is executed as a helper call."""
+        conv = []
+        for op in ops:
+            if op.name == "xswap":
+                conv.append(Op("call", (Helper("xswap", None, (I32, I32)), None,
+                                        (Const(op.args[0]), Const(op.args[1])))))
+            else:
+                conv.append(op)
+        r = self.run(conv, self.helpers())
+        self.snap(("exit", r))
+        return r
+
+
+def random_block(rng, nops, *, native=False):
+    """Random IR over x/y globals: values flow through temps (some redefined,
+    some on one path only), constants, and repeated writes of the same globals."""
+    b = IRBuilder()
+    live = {I32: list(X[:6]), I64: list(Y[:6])}
+    multi = {I32: [], I64: []}              # temps defined on every path: may be redefined
+    pending = []
+
+    def src(ty):
+        r = rng.random()
+        if r < 0.25:
+            return Const(rand_val(rng, ty), ty)
+        return rng.choice(live[ty])
+
+    def new_temp(ty):
+        t = b.temp(ty)
+        if not pending:
+            live[ty].append(t)
+            multi[ty].append(t)
+        return t
+
+    def dst(ty):
+        r = rng.random()
+        if r < 0.35:
+            return new_temp(ty)
+        if r < 0.5 and multi[ty]:
+            return rng.choice(multi[ty])      # a redefinition
+        return rng.choice((X if ty is I32 else Y)[:6])
+
+    binops = ["add", "sub", "mul", "and", "or", "xor", "andc", "shl", "shr", "sar", "rotl",
+              "rotr", "divu", "divs", "remu", "rems"]
+    unops = ["mov", "mov", "mov", "neg", "not", "ext8s", "ext8u", "ext16s", "ext16u", "clz",
+             "ctz", "popcnt", "bswap16", "bswap32"]
+    kinds = binops + unops + ["ext32u", "extrh", "concat", "mulu2", "setcond", "movcond",
+                              "brcond", "ld", "st", "call", "flags"]
+    if not native:
+        kinds += ["unknown", "call_rw", "call_read"]
+    for _ in range(nops):
+        if pending and rng.random() < 0.15:
+            b.set_label(pending.pop(rng.randrange(len(pending))))
+        k = rng.choice(kinds)
+        ty = rng.choice([I32, I64])
+        if k in binops:
+            x, y = src(ty), src(ty)
+            if rng.random() < 0.2:
+                y = x
+            getattr(b, k + "_" if k in ("and", "or") else k)(dst(ty), x, y)
+        elif k in unops:
+            x = src(ty)
+            getattr(b, k + "_" if k == "not" else k)(dst(ty), x)
+        elif k == "ext32u":
+            x = src(I32)
+            b.ext32u(dst(I64), x)
+        elif k == "extrh":
+            x = src(I64)
+            b.extrh(dst(I32), x)
+        elif k == "concat":
+            x, y = src(I32), src(I32)
+            b.concat(dst(I64), x, y)
+        elif k == "mulu2":
+            x, y = src(ty), src(ty)
+            b.mulu2(dst(ty), new_temp(ty), x, y)
+        elif k == "setcond":
+            x, y = src(ty), src(ty)
+            b.setcond(rng.choice(list(Cond)), dst(I32), x, y)
+        elif k == "movcond":
+            x, y, v1, v2 = src(ty), src(ty), src(I32), src(I32)
+            b.movcond(rng.choice(list(Cond)), dst(I32), x, y, v1, v2)
+        elif k == "brcond":
+            x, y = src(ty), src(ty)
+            l = b.label()
+            b.brcond(rng.choice(list(Cond)), x, y if rng.random() < 0.8 else x, l)
+            pending.append(l)
+        elif k == "flags":                    # ARM-like: several flag words, then maybe again
+            x, y = src(I32), src(I32)
+            r = b.temp(I32)
+            b.sub(r, x, y)
+            b.mov(X[4], r)
+            b.mov(X[5], r)
+            b.setcond(Cond.GEU, X[3], x, y)
+        elif k in ("ld", "st"):
+            m = rng.choice(MEMOPS)
+            x = src(I32)
+            a = b.temp(I32)
+            b.and_(a, x, Const(0xFF8))
+            b.add(a, a, Const(WIN))
+            if k == "ld":
+                b.ld(m, dst(I64 if m.size == 8 else ty), a)
+            else:
+                b.st(m, src(I64 if m.size == 8 else I32), a)
+        elif k == "call":
+            x, y = src(I64), src(I64)
+            if native:
+                b.call(UDIV64, dst(I64), x, y)
+            else:
+                b.call(H_PURE, dst(I64), x, y)
+        elif k == "call_read":
+            x = src(I64)
+            b.call(H_READ, dst(I64), x)
+        elif k == "call_rw":
+            b.call(H_RW, None, src(I32))
+        elif k == "unknown":
+            b.emit("xswap", rng.randrange(6), rng.randrange(6))
+    for l in pending:
+        b.set_label(l)
+    b.exit_tb(EXIT_HALT)
+    return b
+
+
+def run_ref(ops, inputs, window):
+    m = TraceMachine({g.offset: v for g, v in inputs.items()}, mem=bytearray(window),
+                     mem_base=WIN)
+    m.run_block(ops)
+    return m
+
+
+def random_inputs(rng):
+    return {g: rand_val(rng, g.type) for g in X + Y}
+
+
+def test_unknown_ops_are_unknown():
+    assert "xswap" not in INFO and "vop" not in INFO
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_random_blocks_same_state_everywhere_observable(seed):
+    rng = random.Random(seed)
+    b = random_block(rng, rng.randint(5, 90))
+    ops, nt = optimize(b.ops, b.ntemps)
+    assert nt >= b.ntemps
+    again, _ = optimize(ops, nt)
+    for _ in range(5):
+        inputs = random_inputs(rng)
+        window = bytes(rng.getrandbits(8) for _ in range(0x1000))
+        want = run_ref(b.ops, inputs, window)
+        for variant in (ops, again):
+            got = run_ref(variant, inputs, window)
+            assert got.trace == want.trace, f"\n{b.dump()}\n-- optimized --\n{_dump(variant)}"
+            assert got.mem == want.mem
+
+
+def _dump(ops):
+    b = IRBuilder()
+    b.ops = ops
+    return b.dump()
+
+
+# ------------------------------------------------------------ natively
+@pytest.fixture(scope="module")
+def h():
+    from test_codegen import Harness
+    harness = Harness()
+    yield harness
+    harness.close()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_blocks_optimized_and_compiled(h, seed):
+    """Optimized, compiled and run natively == the reference of the original."""
+    from test_codegen import MEM_BASE, _poisoned
+    import test_codegen as tc
+    rng = random.Random(5000 + seed)
+    b = random_block(rng, rng.randint(10, 80), native=True)
+    # the harness's globals are x0..x7/y0..y7 of its own layout: map ours onto them
+    gmap = {g.offset: tc.X[i] for i, g in enumerate(X)}
+    gmap.update({g.offset: tc.Y[i] for i, g in enumerate(Y)})
+    b.ops = [_remap(op, gmap) for op in b.ops]
+    ops, nt = optimize(b.ops, b.ntemps)
+    ob = IRBuilder()
+    ob.ops, ob._ntemps = ops, nt
+    pc, _, _ = h.commit(ob)
+    for _ in range(4):
+        inputs = {g: tc.rand_val(rng, g.type) for g in tc.X[:6] + tc.Y[:6]}
+        window = bytes(rng.getrandbits(8) for _ in range(0x1000))
+        h.mem.write(WIN, window)
+        assert h.run(pc, inputs) == EXIT_HALT
+        ref = RefMachine({g.offset: v for g, v in _poisoned(inputs).items()},
+                         mem=bytearray(window), mem_base=WIN)
+        ref.run(b.ops, {"udiv64": lambda a, c: a // c if c else 0})
+        got = h.globals()
+        for g in tc.X + tc.Y:
+            assert got[g.offset] == ref.get_global(g), f"{g.name}\n{b.dump()}\n--\n{_dump(ops)}"
+        assert h.mem.read(WIN, 0x1000) == bytes(ref.mem)
+    assert MEM_BASE <= WIN < WIN + 0x1000 <= MEM_BASE + 0x10000
+
+
+def _remap(op, gmap):
+    def m(x):
+        if isinstance(x, Global):
+            return gmap[x.offset]
+        if isinstance(x, tuple):
+            return tuple(m(y) for y in x)
+        return x
+    return Op(op.name, tuple(m(a) for a in op.args))
+
+
+# ------------------------------------------------------------ unit checks
+def names(ops):
+    return [op.name for op in ops if op.name != "insn_start"]
+
+
+def stores_to(ops, g):
+    return [op for op in ops if op.name == "mov" and op.args[0] is g]
+
+
+def test_dead_flag_writes_are_dropped():
+    b = IRBuilder()
+    NF, ZF = X[4], X[5]
+    t = b.temp()
+    b.xor(t, X[0], X[1])            # eors: NF, ZF
+    b.mov(NF, t)
+    b.mov(ZF, t)
+    u = b.temp()
+    b.sub(u, X[2], X[3])            # cmp: NF, ZF again
+    b.mov(NF, u)
+    b.mov(ZF, u)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, NF)) == 1 and stores_to(ops, NF)[0].args[1] is u
+    assert "xor" not in names(ops)  # its only uses were the dead flag writes
+
+
+def test_writes_before_a_memory_access_are_kept():
+    """A load may fault: the state at it must be exact, so the first write stays."""
+    b = IRBuilder()
+    b.mov(X[4], Const(1))
+    t = b.temp()
+    b.ld(MemOp(4), t, X[0])
+    b.mov(X[4], t)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    st = stores_to(ops, X[4])
+    assert len(st) == 2 and st[0].args[1] == Const(1)
+    assert ops.index(st[0]) < [op.name for op in ops].index("ld")
+
+
+def test_global_read_twice_is_loaded_once():
+    b = IRBuilder()
+    t1, t2, t3 = b.temp(), b.temp(), b.temp()
+    b.add(t1, X[0], X[1])
+    b.xor(t2, X[0], Const(5))
+    b.sub(t3, X[0], t1)
+    b.mov(X[2], t2)
+    b.mov(X[3], t3)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    reads = [op for op in ops if any(a is X[0] for a in op.args[1:])]
+    assert len(reads) == 1 and reads[0].name == "mov" and isinstance(reads[0].args[0], Temp)
+    # x1 is read once: used in place (a memory operand), not loaded into a temp
+    assert any(op.name == "add" and op.args[2] is X[1] for op in ops)
+
+
+def test_written_global_is_read_back_from_its_temp():
+    b = IRBuilder()
+    t = b.temp()
+    b.add(X[0], X[0], Const(4))        # like 'adds r0, r0, #4' then 'str r1, [r0]'
+    b.add(t, X[0], Const(8))
+    b.st(MemOp(4), X[1], t)
+    b.mov(X[2], X[0])
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert sum(1 for op in ops for a in op.args[1:] if a is X[0]) == 1   # the first read only
+
+
+def test_constants_fold_and_propagate():
+    b = IRBuilder()
+    t, u, v = b.temp(), b.temp(), b.temp(I64)
+    b.mov(t, Const(0x10))
+    b.shl(u, t, Const(4))
+    b.add(X[0], u, Const(1))
+    b.ext32u(v, X[0])
+    b.mov(Y[0], v)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert names(ops) == ["mov", "mov", "exit_tb"]
+    assert stores_to(ops, X[0])[0].args[1] == Const(0x101)
+    assert stores_to(ops, Y[0])[0].args[1] == Const(0x101, I64)
+
+
+def test_constant_branch_folds():
+    b = IRBuilder()
+    l1, l2 = b.label(), b.label()
+    b.mov(X[0], Const(3))
+    b.brcond(Cond.EQ, X[0], Const(3), l1)      # always taken
+    b.mov(X[1], Const(1))
+    b.set_label(l1)
+    b.brcond(Cond.LTU, X[0], Const(2), l2)     # never taken
+    b.mov(X[2], Const(2))
+    b.set_label(l2)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert "brcond" not in names(ops) and "br" in names(ops)
+    m = run_ref(ops, {}, bytes(0x1000))
+    assert m.g.get(X[1].offset) is None and m.g[X[2].offset] == 2
+
+
+def test_algebraic_identities():
+    b = IRBuilder()
+    t = b.temp()
+    b.add(t, X[0], Const(0))
+    b.and_(X[1], t, Const(0xFFFFFFFF))
+    b.xor(X[2], X[3], X[3])
+    b.mul(X[4], X[5], Const(0))
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert set(names(ops)) == {"mov", "exit_tb"}
+    assert stores_to(ops, X[2])[0].args[1] == Const(0)
+    assert stores_to(ops, X[4])[0].args[1] == Const(0)
+    m = run_ref(ops, {X[0]: 0x1234}, bytes(0x1000))
+    assert m.g[X[1].offset] == 0x1234
+
+
+def test_helper_that_writes_the_state_drops_cached_values():
+    b = IRBuilder()
+    t1, t2 = b.temp(), b.temp()
+    b.add(t1, X[1], Const(1))
+    b.call(H_RW, None, Const(3))             # may write x1
+    b.add(t2, X[1], Const(2))
+    b.mov(X[0], t1)
+    b.mov(X[2], t2)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    call = [op.name for op in ops].index("call")
+    assert any(X[1] in op.args for op in ops[call + 1:])     # read again from memory
+
+
+def test_pure_helper_keeps_cache_and_allows_dead_store():
+    b = IRBuilder()
+    t = b.temp(I64)
+    b.mov(X[0], Const(1))                     # dead: overwritten, a pure call between
+    b.call(H_PURE, t, Const(1, I64), Const(2, I64))
+    b.mov(X[0], Const(2))
+    b.mov(Y[0], t)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert [op.args[1] for op in stores_to(ops, X[0])] == [Const(2)]
+
+
+def test_unknown_op_is_a_barrier():
+    b = IRBuilder()
+    t = b.temp()
+    b.mov(X[0], Const(7))                     # must reach memory before the unknown op
+    b.emit("xswap", 0, 1)
+    b.add(t, X[0], Const(1))                  # must not use the cached 7
+    b.mov(X[2], t)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = run_ref(ops, {X[1]: 40}, bytes(0x1000))
+    assert m.g[X[2].offset] == 41 and m.g[X[1].offset] == 7
+
+
+def test_values_agreed_by_all_paths_survive_a_label():
+    b = IRBuilder()
+    l = b.label()
+    t1, t2 = b.temp(), b.temp()
+    b.add(t1, X[0], X[1])
+    b.brcond(Cond.EQ, X[2], Const(0), l)
+    b.mov(X[3], Const(9))                    # x3 differs by path, x0 does not
+    b.set_label(l)
+    b.add(t2, X[0], X[3])
+    b.mov(X[4], t1)
+    b.mov(X[5], t2)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    i = [op.name for op in ops].index("label")
+    after = [a for op in ops[i:] for a in op.args]
+    assert X[0] not in after and X[3] in after
+
+
+def test_fold_matches_reference_semantics():
+    rng = random.Random(7)
+    from ir_ref import BINOPS, UNOPS
+    for _ in range(3000):
+        ty = rng.choice([I32, I64])
+        a, c = Const(rand_val(rng, ty), ty), Const(rand_val(rng, ty), ty)
+        name = rng.choice(list(BINOPS))
+        d = Temp(0, ty)
+        assert fold(name, d, (a, c)) & ty.mask == BINOPS[name](a.value, c.value, ty.bits) & ty.mask
+        name = rng.choice([n for n in UNOPS if n not in ("ext32s", "ext32u", "extrl", "extrh")])
+        assert fold(name, d, (a,)) & ty.mask == UNOPS[name](a.value, ty.bits) & ty.mask
+
+
+# ------------------------------------------------------------ real ARM code
+def _arm_block(words, pc=0x10000, thumb=True):
+    from usermode.translate.arm.translate import translate_block
+    code = b"".join(w.to_bytes(2 if thumb and w < 0x10000 else 4, "little") if not
+                    (thumb and w >= 0x10000) else
+                    (w >> 16).to_bytes(2, "little") + (w & 0xFFFF).to_bytes(2, "little")
+                    for w in words)
+
+    def read(addr, n):
+        off = addr - pc
+        if not 0 <= off <= len(code) - n:
+            raise IndexError(addr)
+        return code[off:off + n]
+    return translate_block(read, pc, 1 if thumb else 0)
+
+
+def test_arm_crc_loop_block():
+    """ldrb r2,[r4],#1; eors r2,r6; cmp r4,r5; uxtb r2,r2; ldr.w r2,[r7,r2,lsl #2];
+    eor.w r6,r2,r6,lsr #8; bne: the NZ of eors are dead (cmp overwrites them),
+    r4 and r6 are loaded once, and only the last value of NF/ZF is stored."""
+    from usermode.translate.arm.cpu import FLAG_NF, FLAG_ZF, REG
+    blk = _arm_block([0xF8142B01, 0x4072, 0x42AC, 0xB2D2, 0xF8572022, 0xEA822616, 0xD1F5])
+    ops, _ = optimize(blk.ir.ops, blk.ir.ntemps)
+    assert len(stores_to(ops, FLAG_NF)) == 1 and len(stores_to(ops, FLAG_ZF)) == 1
+    assert len(stores_to(blk.ir.ops, FLAG_NF)) == 2
+    for r in (4, 6):
+        assert sum(1 for op in ops for a in op.args[1:] if a is REG[r]) == 1
+    assert len(ops) < len(blk.ir.ops) + 4
