@@ -19,6 +19,8 @@ mismatch (e.g. a ``--save`` line, see report.to_case) into a case dict.
 
 Usage::
 
+    python -m usermode.risu.regress saved.jsonl 3 my-case-id > tests/risu_regressions/my-case-id.json
+
     from usermode.risu.regress import load_cases, check_case
     for case in load_cases(Path("tests/risu_regressions")):
         print(case["id"], check_case(target_for(case), case))
@@ -89,10 +91,33 @@ def case_from_mismatch(target, saved: Dict, case_id: str, status: str = "pyqemu-
     return {
         "id": case_id, "isa": saved["isa"], "status": status,
         "found": f"python -m usermode.risu --isa {saved['isa']} --seed {saved['seed']} "
-                 f"(step {saved['step']})",
+                 f"--count {saved['step'] + 1} "
+                 + "".join(f"--{k} {','.join(v)} " for k, v in saved.get("options", {}).items())
+                 + f"(step {saved['step']})",
         "reason": reason, "fix": fix,
         "kind": saved.get("kind", "single"),
         "encodings": saved["encodings"], "disassembly": saved.get("disassembly", []),
         "presets": saved.get("presets", {}),
         "input": target.named(pre), "expect": expect or {},
     }
+
+
+def main(argv=None) -> int:
+    """python -m usermode.risu.regress SAVED.jsonl LINE ID: print a case file
+    (status pyqemu-bug, expect = qemu-arm's values of the differing fields) for
+    line LINE (1-based) of a --save file; edit reason/fix/expect, then put it
+    in tests/risu_regressions/ID.json."""
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m usermode.risu.regress", description=main.__doc__)
+    ap.add_argument("saved")
+    ap.add_argument("line", type=int)
+    ap.add_argument("id")
+    a = ap.parse_args(argv)
+    saved = json.loads(Path(a.saved).read_text().splitlines()[a.line - 1])
+    from .cli import get_target
+    print(json.dumps(case_from_mismatch(get_target(saved["isa"]), saved, a.id), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -58,6 +58,7 @@ def to_case(target, m: Mismatch, **extra) -> Dict:
         "isa": m.isa,
         "seed": m.seed,
         "step": m.item,
+        "options": target.options(),
         "kind": m.step.kind,
         "encodings": target.step_encodings(m.step),
         "disassembly": [ln.strip() for ln in target.describe_step(m.step, m.addr)],

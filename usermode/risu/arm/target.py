@@ -45,6 +45,13 @@ class ArmTarget:
     def make_step(self, rng: random.Random) -> Step:
         return self.maker.step(rng)
 
+    def options(self) -> dict:
+        """The generation options (to reproduce a batch: with the seed and a count
+        above the step index)."""
+        mk = self.maker
+        return {k: sorted(v) for k, v in (("only", mk.only), ("exclude", mk.exclude),
+                                          ("skip", mk.skip)) if v}
+
     def probe_step(self) -> Step:
         """A step every emulator must run: movw r0, #1."""
         return self.step_from_encodings(["f2400001" if self.thumb else "e3000001"], {})
