@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
 from ..cpustate import EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_UNDEF
+from .. import tcache as _tcache
 from ..decodetree import Decoder
 from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder, Label,
                   Value)
@@ -445,7 +446,27 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
 
     read_code(addr, n) returns n bytes of executable guest memory or raises
     (any exception): the fetch fault becomes a guest exception at that insn.
+    A block found in the persistent translation cache (usermode/translate/
+    tcache.py) comes back with a lazy IR: the code generator uses the cached
+    code, any other reader gets the IR translated on demand.  A freshly
+    translated block is announced to the cache.
     """
+    tc = _tcache.get() if max_insns == MAX_INSNS else None
+    if tc is not None:
+        e = tc.lookup(pc, flags, read_code)
+        if e is not None:
+            def materialize():
+                return _translate(read_code, pc, flags, max_insns).ir
+            return TranslatedBlock(pc, flags, e.end, _tcache.CachedIR(e, materialize),
+                                   [i[:3] for i in e.insns], [i[3] for i in e.insns])
+    blk = _translate(read_code, pc, flags, max_insns)
+    if tc is not None:
+        tc.pending(blk.ir.ops, pc, flags, blk.end, blk.insns, blk.insn_flags, read_code)
+    return blk
+
+
+def _translate(read_code: Callable[[int, int], bytes], pc: int, flags: int,
+               max_insns: int) -> TranslatedBlock:
     _load_tables()
     ctx = DisasContext(pc, flags, read_code)
     insns: List[Tuple[int, int, int]] = []

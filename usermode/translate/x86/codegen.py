@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..ir import Const, Label, Op, Temp
+from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
                       RDX, RSI, RSP, Assembler, EncodeError, Mem)
@@ -173,6 +174,8 @@ class BlockGen(OpLowering):
         self.res = GenResult(b"")
         self.labels: Dict[int, object] = {}
         self.temp_loc: Dict[int, Loc] = {}
+        self.tb_relocs: List[Tuple[int, int]] = []      # (offset of an imm64 = tb | n, n)
+        self.a.reloc_range = cg.reloc_range
 
     def run(self, ops: List[Op]) -> GenResult:
         self.temp_loc, nslots = assign_temps(ops)
@@ -273,7 +276,8 @@ class BlockGen(OpLowering):
         else:
             A.MOV_ri(RAX, pc)
             A.MOV_mr(env_pc, RAX)
-        A.MOV_ri(RAX, self.tb_addr | n)
+        A.MOV_ri64(RAX, self.tb_addr | n)           # always imm64: relocatable (tcache)
+        self.tb_relocs.append((A.pos - 8, n))
         A.JMP_abs(self.cg.epilogue_addr)
 
     def gen_goto_ptr(self) -> None:
@@ -363,6 +367,10 @@ class CodeGen:
         # the IR optimizer (usermode/translate/optimize.py) runs on every block
         # unless disabled here or by PYQEMU_OPT=0
         self.optimize = opt_enabled() if optimize is None else optimize
+        # calls of helpers in the native runtime are recorded for relocation
+        # when the persistent translation cache is on
+        tc = tcache.get()
+        self.reloc_range = tc.so_range if tc is not None else None
 
     def helper_addr(self, name: str) -> int:
         a = self._helper_cache.get(name)
@@ -404,9 +412,30 @@ class CodeGen:
             raise CodegenError("gen_prologue/set_epilogue must come first")
         if tb_addr & 3:
             raise CodegenError(f"TB address {tb_addr:#x} is not 4-byte aligned")
+        entry = tcache.cached_entry(ops)
+        if entry is not None:
+            return self._from_tcache(entry, code_addr, tb_addr)
+        orig = ops
         if self.optimize:
             ops, ntemps = optimize_ops(ops, ntemps)
-        return BlockGen(self, code_addr, tb_addr).run(ops)
+        bg = BlockGen(self, code_addr, tb_addr)
+        res = bg.run(ops)
+        tc = tcache.get()
+        if tc is not None:
+            tc.generated(orig, res, code_addr, bg.a, bg.tb_relocs, self.epilogue_addr)
+        return res
+
+    def _from_tcache(self, entry, code_addr: int, tb_addr: int) -> GenResult:
+        """A block from the persistent translation cache, relocated to code_addr."""
+        tc = tcache.get()
+        if tc is None:
+            raise CodegenError("a cached block without a translation cache")
+        try:
+            code = tc.relocate(entry, code_addr, tb_addr, self.epilogue_addr)
+        except ValueError as e:
+            raise CodegenError(f"cached block at {entry.pc:#x}: {e}") from None
+        ji0, jr0, ji1, jr1 = (None if x == tcache.NO_JMP else x for x in entry.jmp)
+        return GenResult(code, [ji0, ji1], [jr0, jr1], list(entry.insn_map), 0)
 
     # ---- logs -------------------------------------------------------------------
     @staticmethod

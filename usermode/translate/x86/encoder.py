@@ -583,10 +583,22 @@ class Assembler:
     computed from `base_addr`, the address the code will run at.
     """
 
+    # Relocation recording (for the persistent translation cache): with
+    # reloc_range = (lo, hi), ``MOV_ri(r, addr)`` of an address in [lo, hi)
+    # immediately followed by ``CALL_r(r)`` is a call of a helper of the
+    # native runtime: it is emitted as movabs and recorded in `relocs` as
+    # ("abs64", offset of the imm64, addr).  Any other CALL_r sets
+    # `unrelocatable`.  JMP_abs/CALL_abs/J_abs always record
+    # ("rel32", offset of the rel32, target).
+    reloc_range: Optional[Tuple[int, int]] = None
+
     def __init__(self, base_addr: int = 0):
         self.buf = bytearray()
         self.base_addr = base_addr
         self._fixups: List[Tuple[int, int, Label]] = []   # (field pos, size, label)
+        self.relocs: List[Tuple[str, int, int]] = []
+        self.unrelocatable = False
+        self._call_cand: Optional[Tuple[int, int, int]] = None
 
     # ---- position ------------------------------------------------------
     @property
@@ -651,12 +663,15 @@ class Assembler:
 
     def JMP_abs(self, target: int) -> None:
         self.buf += JMP_rel32(self._rel_to(target, 5))
+        self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     def CALL_abs(self, target: int) -> None:
         self.buf += CALL_rel32(self._rel_to(target, 5))
+        self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     def J_abs(self, c: int, target: int) -> None:
         self.buf += Jcc_rel32(c, self._rel_to(target, 6))
+        self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     # ---- result ----------------------------------------------------------
     def finish(self) -> bytes:
@@ -680,6 +695,28 @@ def _method(fn: Callable[..., bytes]):
 
 for _name, _fn in FORMS.items():
     setattr(Assembler, _name, _method(_fn))
+
+
+def _asm_MOV_ri(self, r: int, imm: int) -> None:
+    rr = self.reloc_range
+    if rr is not None and rr[0] <= imm < rr[1]:
+        self.buf += MOV_ri64(r, imm)
+        self._call_cand = (len(self.buf), r, imm)
+    else:
+        self.buf += MOV_ri(r, imm)
+
+
+def _asm_CALL_r(self, r) -> None:
+    c = self._call_cand
+    if c is not None and c[0] == len(self.buf) and c[1] == r:
+        self.relocs.append(("abs64", c[0] - 8, c[2]))
+    else:
+        self.unrelocatable = True
+    self.buf += CALL_r(r)
+
+
+Assembler.MOV_ri = _asm_MOV_ri
+Assembler.CALL_r = _asm_CALL_r
 
 __all__ = [n for n in globals() if n.isupper() or n in (
     "Mem", "mem", "Assembler", "Label", "EncodeError", "insn", "fits_i8", "fits_i32",

@@ -1,0 +1,429 @@
+"""Persistent on-disk translation cache: the second run of a program skips
+translation (decode, optimization and code generation) of every block seen before.
+
+What is stored: for each translated block, its final x86-64 code with the
+relocations of everything that differs between processes (the TB address in
+its goto_tb exits, rel32 jumps to the epilogue, calls of the native runtime's
+helpers as offsets in the runtime's shared object), its insn map and exit
+slots.  Where: one append-only file per guest code page *content*,
+
+    $PYQEMU_TCACHE_DIR or $XDG_CACHE_HOME/pyqemu or ~/.cache/pyqemu
+        /<translator version>/<2 hex>/<page address>-<hash of the page's 4 KiB>.tc
+
+so a file only ever describes one exact page of guest code, and programs that
+share code at the same address (static libc start-up, shared libraries)
+share entries.  Never stale: the version hashes the translator's sources
+(usermode/translate/**.py), the native runtime (.so), the host CPU features
+the code generator uses and every PYQEMU_* variable; each entry also carries
+a hash of its own guest bytes (blocks may end past the page), checked before
+use.  Safe with several processes: each new block is one O_APPEND write() of
+a self-checking record (length + hash), readers skip a torn tail, duplicates
+are harmless.  Nothing is needed at exit.
+
+``PYQEMU_TCACHE=0`` disables the cache (both reading and writing).
+
+How it plugs in, without the engine knowing: the ARM front end's
+translate_block() asks `lookup()` first and, on a hit, returns a block whose
+IR (`CachedIR`) has a `LazyOps` op list: the code generator, given that list
+untouched, emits the relocated cached code (`relocate`); anyone else reading
+the list (a -d op log, a test) gets the real IR, translated on first use.
+After a real translation the front end calls `pending()` and the code
+generator `generated()`, which appends the entry.
+
+Usage::
+
+    from usermode.translate import tcache
+    tc = tcache.get()                  # None when disabled or unusable
+    blk = tc.lookup(pc, flags, read_code) if tc else None
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import sys
+from typing import Callable, Dict, List, Optional, Tuple
+
+FORMAT = b"pyqemu-tcache-1"
+PAGE = 4096
+MAX_FILE = 8 << 20             # stop appending to a page file past this size
+RECORD_MAGIC = b"PQTC"
+_HDR = struct.Struct("<4sI16s")          # magic, body length, blake2b-128 of the body
+_BODY = struct.Struct("<QQQ16sBHHIIIIIH")  # pc flags end code_hash align ninsns nrelocs
+#                                              code_len ji0 jr0 ji1 jr1 nmap
+_INSN = struct.Struct("<QIBQ")           # guest pc, encoding, size, tb_flags at the insn
+_MAP = struct.Struct("<IQ")              # host offset, guest pc
+_RELOC = struct.Struct("<BIq")           # kind, offset in code, value
+R_TB, R_EPI, R_SO64, R_SO32 = 1, 2, 3, 4
+NO_JMP = 0xFFFFFFFF
+
+_state: Dict[str, object] = {}
+
+
+def _h16(data) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# ------------------------------------------------------------------ set-up
+def cache_root() -> str:
+    d = os.environ.get("PYQEMU_TCACHE_DIR")
+    if d:
+        return d
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "pyqemu")
+
+
+def enabled() -> bool:
+    return os.environ.get("PYQEMU_TCACHE", "1") not in ("0", "off", "no", "")
+
+
+def _runtime_so() -> Tuple[str, int, int, int]:
+    """(path, base, lo, hi) of the native runtime's shared object in this process."""
+    from . import _runtime
+    path = os.path.realpath(_runtime.__file__)
+    lo = hi = base = None
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split(None, 5)
+            if len(parts) == 6 and parts[5].strip() == path:
+                a, b = (int(x, 16) for x in parts[0].split("-"))
+                off = int(parts[2], 16)
+                lo = a if lo is None else min(lo, a)
+                hi = b if hi is None else max(hi, b)
+                if off == 0 and base is None:
+                    base = a
+    if lo is None or base is None:
+        raise OSError("the native runtime is not mapped from a file")
+    return path, base, lo, hi
+
+
+def translator_version(so_path: str) -> str:
+    """Hash of everything the generated code depends on besides the guest bytes."""
+    h = hashlib.blake2b(FORMAT, digest_size=20)
+    root = os.path.dirname(os.path.abspath(__file__))
+    files = []
+    for d, dirs, names in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if x != "__pycache__")
+        files += [os.path.join(d, n) for n in names if n.endswith(".py")]
+    for p in sorted(files):
+        h.update(os.path.relpath(p, root).encode() + b"\0")
+        with open(p, "rb") as f:
+            h.update(f.read())
+    with open(so_path, "rb") as f:
+        h.update(f.read())
+    for k in sorted(os.environ):
+        if k.startswith("PYQEMU_") and not k.startswith("PYQEMU_TCACHE"):
+            h.update(f"{k}={os.environ[k]}\0".encode())
+    try:
+        from . import _runtime
+        h.update(b"features=%d" % int(_runtime.lib.fp_host_features()))
+    except Exception:
+        pass
+    return h.hexdigest()
+
+
+def get() -> Optional["TranslationCache"]:
+    """The process's cache, or None (disabled, or the cache directory is unusable)."""
+    tc = _state.get("cache", False)
+    if tc is False:
+        tc = None
+        if enabled():
+            try:
+                path, base, lo, hi = _runtime_so()
+                tc = TranslationCache(os.path.join(cache_root(), translator_version(path)),
+                                      base, lo, hi)
+            except OSError:
+                tc = None
+        _state["cache"] = tc
+    return tc
+
+
+def reset() -> None:
+    """Forget the process's cache object (tests; after changing the environment)."""
+    _state.clear()
+
+
+# ------------------------------------------------------------------ entries
+class Entry:
+    __slots__ = ("pc", "flags", "end", "code_hash", "align", "insns", "relocs", "code",
+                 "jmp", "insn_map")
+
+    def __init__(self, pc, flags, end, code_hash, align, insns, relocs, code, jmp, insn_map):
+        self.pc, self.flags, self.end, self.code_hash = pc, flags, end, code_hash
+        self.align, self.insns, self.relocs, self.code = align, insns, relocs, code
+        self.jmp, self.insn_map = jmp, insn_map
+
+    def pack(self) -> bytes:
+        body = [_BODY.pack(self.pc, self.flags, self.end, self.code_hash, self.align,
+                           len(self.insns), len(self.relocs), len(self.code),
+                           *self.jmp, len(self.insn_map))]
+        body += [_INSN.pack(*i) for i in self.insns]
+        body += [_MAP.pack(*m) for m in self.insn_map]
+        body += [_RELOC.pack(*r) for r in self.relocs]
+        body.append(self.code)
+        b = b"".join(body)
+        return _HDR.pack(RECORD_MAGIC, len(b), _h16(b)) + b
+
+    @classmethod
+    def unpack(cls, body: bytes) -> "Entry":
+        (pc, flags, end, ch, align, ninsns, nrel, clen, ji0, jr0, ji1, jr1,
+         nmap) = _BODY.unpack_from(body, 0)
+        off = _BODY.size
+        insns = list(_INSN.iter_unpack(body[off:off + ninsns * _INSN.size]))
+        off += ninsns * _INSN.size
+        imap = list(_MAP.iter_unpack(body[off:off + nmap * _MAP.size]))
+        off += nmap * _MAP.size
+        relocs = list(_RELOC.iter_unpack(body[off:off + nrel * _RELOC.size]))
+        off += nrel * _RELOC.size
+        code = bytes(body[off:off + clen])
+        if len(code) != clen:
+            raise ValueError("short record")
+        return cls(pc, flags, end, ch, align, insns, relocs, code, (ji0, jr0, ji1, jr1), imap)
+
+
+def parse_records(data: bytes) -> List[Entry]:
+    """Every complete, intact record of a page file (a torn or corrupt tail ends it)."""
+    out = []
+    off, n = 0, len(data)
+    while off + _HDR.size <= n:
+        magic, blen, digest = _HDR.unpack_from(data, off)
+        start = off + _HDR.size
+        if magic != RECORD_MAGIC or start + blen > n:
+            break
+        body = data[start:start + blen]
+        if _h16(body) != digest:
+            break
+        try:
+            out.append(Entry.unpack(body))
+        except (struct.error, ValueError):
+            break
+        off = start + blen
+    return out
+
+
+# ------------------------------------------------------------------ a hit's IR
+class LazyOps(list):
+    """The op list of a cache hit: handed to the code generator untouched it
+    stands for the cached code (see `is_cached`); anyone else who looks at it
+    (a log, a test) gets the real IR, translated on first use."""
+
+    def __init__(self, entry: Entry, materialize: Callable[[], object]):
+        list.__init__(self)
+        self.entry = entry
+        self.filled = False
+        self._materialize = materialize
+        self._builder = None
+
+    def builder(self):
+        if self._builder is None:
+            self._builder = self._materialize()
+            list.extend(self, self._builder.ops)
+            self.filled = True
+        return self._builder
+
+
+def _lazy(name):
+    meth = getattr(list, name)
+
+    def f(self, *a, **k):
+        if not self.filled:
+            self.builder()
+        return meth(self, *a, **k)
+    f.__name__ = name
+    return f
+
+
+for _name in ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
+              "__ne__", "__repr__", "__bool__", "__add__", "__mul__", "__setitem__",
+              "__delitem__", "__iadd__", "index", "count", "copy", "append", "extend",
+              "insert", "pop", "remove", "reverse", "sort", "clear"):
+    if hasattr(list, _name):
+        setattr(LazyOps, _name, _lazy(_name))
+
+
+class CachedIR:
+    """Stands for the IRBuilder of a cache hit (``.ops`` a LazyOps; anything
+    else is the real builder's, translated on demand)."""
+
+    def __init__(self, entry: Entry, materialize: Callable[[], object]):
+        self.ops = LazyOps(entry, materialize)
+
+    @property
+    def ntemps(self) -> int:
+        return self.ops._builder.ntemps if self.ops.filled else 0
+
+    def __getattr__(self, name):
+        return getattr(self.ops.builder(), name)
+
+
+def cached_entry(ops) -> Optional[Entry]:
+    """The cache entry an op list stands for, if it is an untouched LazyOps."""
+    if ops.__class__ is LazyOps and not ops.filled:
+        return ops.entry
+    return None
+
+
+# ------------------------------------------------------------------ the cache
+class TranslationCache:
+    def __init__(self, directory: str, so_base: int, so_lo: int, so_hi: int):
+        self.dir = directory
+        self.so_base, self.so_range = so_base, (so_lo, so_hi)
+        # page address -> (page hash, {(pc, flags): [Entry...]})
+        self.pages: Dict[int, Tuple[bytes, Dict[Tuple[int, int], List[Entry]]]] = {}
+        self.hits = self.misses = self.stored = 0
+        self._pending = None
+
+    # ---- files ------------------------------------------------------------------
+    def _path(self, page: int, page_hash: bytes) -> str:
+        hx = page_hash.hex()
+        return os.path.join(self.dir, hx[:2], f"{page:x}-{hx}.tc")
+
+    @staticmethod
+    def _page_hash(read_code, page: int) -> Optional[bytes]:
+        try:
+            return _h16(read_code(page, PAGE))
+        except Exception:
+            return None
+
+    def _load_page(self, page: int, page_hash: bytes):
+        table: Dict[Tuple[int, int], List[Entry]] = {}
+        try:
+            with open(self._path(page, page_hash), "rb") as f:
+                data = f.read()
+        except OSError:
+            data = b""
+        for e in parse_records(data):
+            lst = table.setdefault((e.pc, e.flags), [])
+            if all(x.code_hash != e.code_hash or x.end != e.end for x in lst):
+                lst.append(e)
+        self.pages[page] = (page_hash, table)
+        return table
+
+    # ---- lookup -------------------------------------------------------------------
+    def lookup(self, pc: int, flags: int, read_code: Callable[[int, int], bytes]) -> Optional[Entry]:
+        page = pc & ~(PAGE - 1)
+        got = self.pages.get(page)
+        for attempt in range(2):
+            if got is None:
+                ph = self._page_hash(read_code, page)
+                if ph is None:
+                    return None
+                table = self._load_page(page, ph)
+            else:
+                table = got[1]
+            for e in table.get((pc, flags), ()):
+                try:
+                    ok = _h16(read_code(pc, e.end - pc)) == e.code_hash
+                except Exception:
+                    ok = False
+                if ok:
+                    self.hits += 1
+                    return e
+            if got is None:
+                break
+            # the page may have changed since it was loaded: look again by content
+            ph = self._page_hash(read_code, page)
+            if ph is None or ph == got[0]:
+                break
+            got = None
+        self.misses += 1
+        return None
+
+    # ---- storing --------------------------------------------------------------------
+    def pending(self, ops, pc: int, flags: int, end: int, insns, insn_flags, read_code) -> None:
+        """The front end translated the block whose IR is `ops`: remember what
+        the entry needs until the code generator has compiled exactly that list."""
+        if not insns or end <= pc:
+            self._pending = None
+            return
+        try:
+            code_hash = _h16(read_code(pc, end - pc))
+        except Exception:
+            self._pending = None
+            return
+        ins = [(p, enc, size, fl) for (p, enc, size), fl in zip(insns, insn_flags)]
+        self._pending = (ops, pc, flags, end, code_hash, ins, read_code)
+
+    def generated(self, ops, res, code_addr: int, asm, tb_relocs, epilogue: int) -> None:
+        """The code generator compiled `ops` into res (GenResult) at code_addr with
+        Assembler asm: store the entry if `ops` is the pending block's IR."""
+        p = self._pending
+        if p is None or p[0] is not ops:
+            return
+        self._pending = None
+        if asm.unrelocatable:
+            return
+        _, pc, flags, end, code_hash, ins, read_code = p
+        lo, hi = self.so_range
+        relocs = [(R_TB, pos, n) for pos, n in tb_relocs]
+        for kind, pos, val in asm.relocs:
+            if kind == "abs64" and lo <= val < hi:
+                relocs.append((R_SO64, pos, val - self.so_base))
+            elif kind == "rel32" and val == epilogue:
+                relocs.append((R_EPI, pos, 0))
+            elif kind == "rel32" and lo <= val < hi:
+                relocs.append((R_SO32, pos, val - self.so_base))
+            else:
+                return                      # something we cannot relocate: not cached
+        jmp = tuple(NO_JMP if x is None else x for x in
+                    (res.jmp_insn[0], res.jmp_reset[0], res.jmp_insn[1], res.jmp_reset[1]))
+        entry = Entry(pc, flags, end, code_hash, code_addr & 15, ins, relocs, res.code, jmp,
+                      list(res.insn_map))
+        page = pc & ~(PAGE - 1)
+        ph = self._page_hash(read_code, page)
+        if ph is None:
+            return
+        self._append(page, ph, entry)
+        got = self.pages.get(page)
+        if got is not None and got[0] == ph:
+            got[1].setdefault((pc, flags), []).append(entry)
+
+    def _append(self, page: int, page_hash: bytes, entry: Entry) -> None:
+        path = self._path(page, page_hash)
+        rec = entry.pack()
+        try:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                if os.fstat(fd).st_size < MAX_FILE:
+                    os.write(fd, rec)          # one write: appended whole, never interleaved
+                    self.stored += 1
+            finally:
+                os.close(fd)
+        except OSError:
+            pass                               # a read-only or full cache is not an error
+
+    # ---- installing -------------------------------------------------------------------
+    def relocate(self, e: Entry, code_addr: int, tb_addr: int, epilogue: int) -> bytes:
+        """The entry's code for placement at code_addr as the code of TB tb_addr."""
+        if code_addr & 15 != e.align:
+            raise ValueError("code placed at a different alignment")
+        code = bytearray(e.code)
+        base = self.so_base
+        for kind, pos, val in e.relocs:
+            if kind == R_TB:
+                struct.pack_into("<Q", code, pos, tb_addr | val)
+            elif kind == R_EPI:
+                struct.pack_into("<i", code, pos, epilogue - (code_addr + pos + 4))
+            elif kind == R_SO64:
+                struct.pack_into("<Q", code, pos, base + val)
+            elif kind == R_SO32:
+                struct.pack_into("<i", code, pos, base + val - (code_addr + pos + 4))
+            else:
+                raise ValueError(f"unknown relocation kind {kind}")
+        return bytes(code)
+
+
+def stats() -> str:
+    tc = _state.get("cache")
+    if not tc:
+        return "tcache: off"
+    return f"tcache: {tc.hits} hits, {tc.misses} misses, {tc.stored} stored ({tc.dir})"
+
+
+if __name__ == "__main__":          # python -m usermode.translate.tcache: where and what
+    print(cache_root())
+    print("enabled" if enabled() else "disabled (PYQEMU_TCACHE=0)", file=sys.stderr)
