@@ -226,6 +226,22 @@ int main(void)
     CHECK_EQ(syscall(SYS_sigprocmask, SIG_UNBLOCK, &omask, &prev), 0);
     SAY("old sigprocmask: prev has usr2=%d\n", (prev >> (SIGUSR2 - 1)) & 1);
 
+    /* handlers installed without SA_RESTORER (raw system call): the kernel's
+       own return code brings them back */
+    struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } kact;
+    memset(&kact, 0, sizeof kact);
+    kact.handler = (void *)on_plain;
+    count[SIGUSR2] = 0;
+    CHECK_EQ(syscall(SYS_rt_sigaction, SIGUSR2, &kact, NULL, 8), 0);
+    raise(SIGUSR2);
+    kact.handler = (void *)on_rt;
+    kact.flags = SA_SIGINFO;
+    CHECK_EQ(syscall(SYS_rt_sigaction, SIGRTMIN + 4, &kact, NULL, 8), 0);
+    n_rt = 0;
+    union sigval v4 = {.sival_int = 5};
+    sigqueue(getpid(), SIGRTMIN + 4, v4);
+    SAY("no restorer: plain=%d siginfo=%d\n", count[SIGUSR2], n_rt ? rt_values[0] : -1);
+
     /* invalid requests */
     CHECK_EQ(sigaction(SIGKILL, &now, NULL), -1);
     CHECK_EQ(errno, EINVAL);
