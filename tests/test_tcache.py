@@ -184,6 +184,16 @@ def test_a_hit_still_shows_its_ir(cache_dir):
     assert hit.ir.dump() == blk.ir.dump()
 
 
+def test_old_versions_are_removed(tmp_path):
+    import time
+    for i in range(6):
+        tcache._use_version(str(tmp_path), f"v{i}")
+        os.utime(tmp_path / f"v{i}" / ".used", (time.time() - 100 + i, time.time() - 100 + i))
+    tcache._use_version(str(tmp_path), "v2")                         # used again: kept
+    tcache._use_version(str(tmp_path), "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "v2", "v4", "v5"]
+
+
 def test_disabled(cache_dir, monkeypatch):
     monkeypatch.setenv("PYQEMU_TCACHE", "0")
     tcache.reset()

@@ -12,7 +12,8 @@ slots.  Where: one append-only file per guest code page *content*,
 
 so a file only ever describes one exact page of guest code, and programs that
 share code at the same address (static libc start-up, shared libraries)
-share entries.  Never stale: the version hashes the translator's sources
+share entries.  Only the KEEP_VERSIONS most recently used translator versions
+are kept (older directories are removed when a new version starts).  Never stale: the version hashes the translator's sources
 (usermode/translate/**.py), the native runtime (.so), the host CPU features
 the code generator uses and every PYQEMU_* variable; each entry also carries
 a hash of its own guest bytes (blocks may end past the page), checked before
@@ -122,6 +123,40 @@ def translator_version(so_path: str) -> str:
     return h.hexdigest()
 
 
+KEEP_VERSIONS = 4      # translator versions kept side by side (most recently used)
+
+
+def _use_version(root: str, version: str) -> str:
+    """The version's directory; marks it used and, when it is new, removes all
+    but the KEEP_VERSIONS most recently used versions (each edit of the
+    translator makes a new one)."""
+    d = os.path.join(root, version)
+    mark = os.path.join(d, ".used")
+    try:
+        os.utime(mark)
+        return d
+    except FileNotFoundError:
+        pass
+    os.makedirs(d, exist_ok=True)
+    with open(mark, "a"):
+        pass
+    try:
+        others = []
+        for e in os.scandir(root):
+            if e.is_dir(follow_symlinks=False) and e.name != version:
+                try:
+                    others.append((os.stat(os.path.join(e.path, ".used")).st_mtime, e.path))
+                except OSError:
+                    others.append((0.0, e.path))
+        others.sort(reverse=True)
+        import shutil
+        for _, path in others[KEEP_VERSIONS - 1:]:
+            shutil.rmtree(path, ignore_errors=True)
+    except OSError:
+        pass
+    return d
+
+
 def get() -> Optional["TranslationCache"]:
     """The process's cache, or None (disabled, or the cache directory is unusable)."""
     tc = _state.get("cache", False)
@@ -130,8 +165,8 @@ def get() -> Optional["TranslationCache"]:
         if enabled():
             try:
                 path, base, lo, hi = _runtime_so()
-                tc = TranslationCache(os.path.join(cache_root(), translator_version(path)),
-                                      base, lo, hi)
+                d = _use_version(cache_root(), translator_version(path))
+                tc = TranslationCache(d, base, lo, hi)
             except OSError:
                 tc = None
         _state["cache"] = tc
