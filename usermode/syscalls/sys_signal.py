@@ -32,7 +32,6 @@ from ..signals.tables import (NSIG, SI_KERNEL, SIG_BLOCK, SIG_SETMASK, SIG_UNBLO
                               SIGSEGV, SIGSTOP, UNBLOCKABLE_MASK, guest_to_host_mask,
                               guest_to_host_sig, host_to_guest_sig)
 from .hostsys import HostBuf, s32
-from .state import state_of
 from .structs import SIGACTION32, STACK32
 
 SIGSET_SIZE = 8

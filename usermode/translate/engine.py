@@ -24,7 +24,6 @@ Usage::
 from __future__ import annotations
 
 import bisect
-import sys
 from typing import Dict, List, Optional, Tuple
 
 from . import _runtime
@@ -33,7 +32,7 @@ from .ir import EXIT_EXCEPTION, EXIT_HALT, EXIT_SYSCALL
 from ..memory import PAGE_VALID, PROT_EXEC, PROT_READ, GuestFault
 from ..process import GuestExit
 from ..signals import signals_of
-from ..signals.deliver import die_by_signal  # noqa: F401  (kept for callers)
+from ..signals.deliver import die_by_signal  # noqa: F401  (callers used it from here)
 from ..signals.siginfo import make_guest
 from ..signals.tables import (FSR_OF_SI_CODE, FSR_WNR, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR,
                               SIGILL, SIGSEGV, SIGTRAP, TRAP_BRKPT, TRAP_DATA_ABORT,
