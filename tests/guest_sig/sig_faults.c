@@ -16,7 +16,8 @@
 
 /* ---- assembly with known register values at the faulting insn ---- */
 #ifdef __thumb__
-#define FUNC(name) ".thumb\n.thumb_func\n.global " #name "\n.type " #name ", %function\n" #name ":\n"
+#define FUNC(name) \
+    ".thumb\n.thumb_func\n.global " #name "\n.type " #name ", %function\n" #name ":\n"
 #else
 #define FUNC(name) ".arm\n.global " #name "\n.type " #name ", %function\n" #name ":\n"
 #endif

@@ -9,7 +9,8 @@
 #include <ucontext.h>
 
 #ifdef __thumb__
-#define FUNC(name) ".thumb\n.thumb_func\n.global " #name "\n.type " #name ", %function\n" #name ":\n"
+#define FUNC(name) \
+    ".thumb\n.thumb_func\n.global " #name "\n.type " #name ", %function\n" #name ":\n"
 #define INSN_SIZE 2
 #else
 #define FUNC(name) ".arm\n.global " #name "\n.type " #name ", %function\n" #name ":\n"

@@ -304,7 +304,7 @@ def sys_signalfd(proc, fd, mask, sizemask, *_):
     return sys_signalfd4(proc, fd, mask, sizemask, 0)
 
 
-# ---- rows for arm_table.py -------------------------------------------------------------------------
+# ---- rows for arm_table.py ----------------------------------------------------------------
 # (nr, name, handler, strace spec[, strace result kind]): the spec is qemu
 # 7.2's (arm_names.py); None = qemu prints "Unknown syscall N"; result kind
 # "sigreturn" prints what qemu does (registered in strace.RESULT_PRINTERS)
