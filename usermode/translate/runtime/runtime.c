@@ -641,9 +641,12 @@ int rt_code_protect(uint64_t start, uint64_t end)
         return 0;
     for (uint64_t p = start >> GPAGE_SHIFT; p <= (end - 1) >> GPAGE_SHIFT && p < page_count; p++) {
         uint8_t g = page_table[p];
-        if (code_prot[p] || (g & (GPAGE_VALID | GPROT_WRITE)) != (GPAGE_VALID | GPROT_WRITE))
+        if ((g & (GPAGE_VALID | GPROT_WRITE)) != (GPAGE_VALID | GPROT_WRITE))
             continue;
-        if (mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, PROT_READ) == 0) {
+        /* (again even if marked: a remapping that did not invalidate may
+           have given the page its write permission back) */
+        if (mprotect(guest_base + (p << GPAGE_SHIFT), GPAGE_SIZE, PROT_READ) == 0
+            && !code_prot[p]) {
             code_prot[p] = 1;
             code_prot_pages++;
             n++;
