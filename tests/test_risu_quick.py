@@ -24,7 +24,7 @@ needs_tools = pytest.mark.skipif(
     reason=f"needs qemu-arm and {CC} (apt-get install qemu-user gcc-arm-linux-gnueabihf)")
 
 QUICK_SEED = 20240601
-QUICK_STEPS = 1500               # per test; 2 tests per ISA
+QUICK_STEPS = 1000               # per test; 2 tests per ISA
 
 
 def _target(isa, **kw):
@@ -106,7 +106,7 @@ def test_quick(isa, part):
 def test_quick_neon_integer(isa):
     """Integer NEON, leaving out what pyqemu does not implement yet (SIGILL; the
     NEON issue is landing piece by piece, so coverage grows by itself)."""
-    _check_skipping_sigill(isa, QUICK_SEED, 800, only=("neon",), exclude=("fp",))
+    _check_skipping_sigill(isa, QUICK_SEED, 600, only=("neon",), exclude=("fp",))
 
 
 @needs_tools
@@ -116,4 +116,4 @@ def test_quick_neon_integer(isa):
 @pytest.mark.parametrize("isa", ["a32", "t32"])
 def test_quick_floating_point(isa):
     """VFP data processing and NEON floating point (tag "fp")."""
-    _check_skipping_sigill(isa, QUICK_SEED, 500, only=("fp",))
+    _check_skipping_sigill(isa, QUICK_SEED, 300, only=("fp",))
