@@ -7,7 +7,9 @@ environment without QEMU_* variables, and a timeout.  Environment overrides
 default qemu-arm), PYQEMU_TEST_CMD (command standing for pyqemu), and
 PYQEMU_ROOT: the pyqemu source tree to run (default: this one), e.g. an
 unpacked ``git archive HEAD`` with its runtime built, so that a long soak
-is not disturbed by edits in the working tree.
+is not disturbed by edits in the working tree.  pyqemu also gets every
+PYQEMU_* variable (e.g. PYQEMU_OPT=0 to run without its IR optimizer when
+bisecting a mismatch); qemu-arm gets none.
 
 Usage::
 
@@ -76,6 +78,8 @@ def run(emulator: str, arch: str, runner: Path, blob: bytes, timeout: float = TI
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    if emulator == "pyqemu":                 # pyqemu's own knobs, e.g. PYQEMU_OPT=0
+        env.update({k: v for k, v in os.environ.items() if k.startswith("PYQEMU_")})
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          cwd=ROOT if emulator == "pyqemu" else REPO, env=env, start_new_session=True, preexec_fn=_limits)
