@@ -19,7 +19,6 @@ KS = keystone.Ks(keystone.KS_ARCH_X86, keystone.KS_MODE_64)
 MEMS = [mem(RBP, 0x1b8), mem(RSP, 8), mem(R12, 0), mem(R13, -0x40), mem(RAX, 0x12345, R12, 8)]
 # operand kinds by the letters after the underscore; the memory width keystone wants
 MEM_PTR = {"MOVQ": "qword ptr ", "MOVHPS": "qword ptr ", "MOVD": "dword ptr "}
-NO_MEM_OPERAND = {"PMOVMSKB", "MOVMSKPS"}
 
 
 def _mem_text(m, name):
@@ -67,12 +66,8 @@ def test_form_matches_keystone(form):
             continue
         args = [v for _, v in ops]
         mnem = name.lower()
-        if name in ("PINSRB", "PINSRW", "PINSRD", "PEXTRB", "PEXTRW", "PEXTRD") or \
-                name in ("PINSRQ", "PEXTRQ"):
-            text = ", ".join(_text(k, v, name) for k, v in ops)
-        else:
-            text = ", ".join(_text(k, v, name) for k, v in ops)
-        if name == "PBLENDVB":
+        text = ", ".join(_text(k, v, name) for k, v in ops)
+        if name in ("PBLENDVB", "BLENDVPS", "BLENDVPD"):
             text += ", xmm0"
         want = bytes(KS.asm(f"{mnem} {text}")[0])
         got = fn(*args)

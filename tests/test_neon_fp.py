@@ -6,10 +6,9 @@ value), the smallest normal and products rounding to it, the largest finite
 values -- in every lane position, D and Q, ARM and Thumb; the inline SSE code
 and the C reference both.
 
-Cumulative IEEE flags: FPSCR as a guest reads it must combine the FPSCR word
-with the flags the host accumulates; until trans_vfp_move's VMRS goes through
-gen_vfp.gen_vmrs_fpscr (see test_vfp_snippets.ROUTED) they are masked here
-(IDC and QC, which live in the word, are always compared)."""
+Cumulative IEEE flags are compared too: the harness's child routes VMRS
+through gen_vfp.gen_vmrs_fpscr (FPSCR word | host flags), see
+test_neon_harness._route_fpscr."""
 import itertools
 
 import pytest
@@ -22,15 +21,7 @@ VALUES = [0x00000000, 0x80000000, 0x3F800000, 0xBFC00000, 0x40400000, 0x3EAAAAAB
           0x3F000000, 0x4F000000, 0xCF000000, 0x4F800000, 0x3F7FFFFE, 0x5F000000, 0x00400000]
 
 
-def _routed() -> bool:
-    try:
-        import test_vfp_snippets
-        return test_vfp_snippets.ROUTED
-    except Exception:
-        return False
-
-
-MASK = 0xFFFFFFFF if _routed() else ~0x1F & 0xFFFFFFFF
+MASK = 0xFFFFFFFF          # the harness routes VMRS through gen_vfp (all flags compared)
 
 
 def groups(n=4):

@@ -26,7 +26,7 @@ import os
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..ir import I64, Const, vec_opcode
-from .encoder import (R8, R9, R10, R11, R14, RAX, RBP, RCX, RDI, RDX, RSI, RSP, Mem)
+from .encoder import (R8, R9, R10, R11, RAX, RBP, RCX, RDI, RDX, RSI, RSP, Mem)
 from .ops import CodegenError
 from . import vec_encoder  # noqa: F401  (registers the packed forms on Assembler)
 from .vec_encoder import XMM0, XMM1, XMM2, XMM3, XMM8
@@ -381,3 +381,6 @@ VEC_DISPATCH = {
     "vstx": gen_vstx,
     "vop": gen_vop,
 }
+
+# the lane-wise lowerings register themselves into VOP_INLINE
+from . import vec_fp, vec_int  # noqa: E402,F401

@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Callable, Dict
 
 from .encoder import FORMS, REX_W, Assembler, _method, ext, i8, insn, op, prefix, reg, rm
-from .fp_encoder import FP_FORMS
+from .fp_encoder import FP_FORMS, vex3
 
 XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7 = range(8)
 XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14, XMM15 = range(8, 16)
@@ -83,6 +83,7 @@ XX_OPS = {
     "PMOVSXDQ": (P66, 0x0F, 0x38, 0x25), "PMOVZXBW": (P66, 0x0F, 0x38, 0x30),
     "PMOVZXWD": (P66, 0x0F, 0x38, 0x33), "PMOVZXDQ": (P66, 0x0F, 0x38, 0x35),
     "PBLENDVB": (P66, 0x0F, 0x38, 0x10),            # implicit mask: xmm0
+    "BLENDVPS": (P66, 0x0F, 0x38, 0x14), "BLENDVPD": (P66, 0x0F, 0x38, 0x15),   # mask: xmm0
     # packed single precision
     "ADDPS": (None, 0x0F, 0x58), "MULPS": (None, 0x0F, 0x59), "SUBPS": (None, 0x0F, 0x5C),
     "MINPS": (None, 0x0F, 0x5D), "DIVPS": (None, 0x0F, 0x5E), "MAXPS": (None, 0x0F, 0x5F),
@@ -148,6 +149,7 @@ _def("MOVHPS_xm", insn(op(0x0F, 0x16), reg(0), rm(1)))                  # upper 
 _def("MOVHPS_mx", insn(op(0x0F, 0x17), rm(0), reg(1)))                  # m64 <- upper half
 _def("PMOVMSKB_rx", insn(prefix(P66), op(0x0F, 0xD7), reg(0), rm(1)))
 _def("MOVMSKPS_rx", insn(op(0x0F, 0x50), reg(0), rm(1)))
+_def("MOVMSKPD_rx", insn(prefix(P66), op(0x0F, 0x50), reg(0), rm(1)))
 # lane inserts/extracts (SSE4.1; PINSRW/PEXTRW are SSE2): r32 forms
 _def("PINSRB_xri", insn(prefix(P66), op(0x0F, 0x3A, 0x20), reg(0), rm(1), i8(2)))
 _def("PINSRW_xri", insn(prefix(P66), op(0x0F, 0xC4), reg(0), rm(1), i8(2)))
@@ -157,6 +159,9 @@ _def("PEXTRB_rxi", insn(prefix(P66), op(0x0F, 0x3A, 0x14), rm(0), reg(1), i8(2))
 _def("PEXTRW_rxi", insn(prefix(P66), op(0x0F, 0xC5), reg(0), rm(1), i8(2)))
 _def("PEXTRD_rxi", insn(prefix(P66), op(0x0F, 0x3A, 0x16), rm(0), reg(1), i8(2)))
 _def("PEXTRQ_rxi", insn(prefix(P66), REX_W, op(0x0F, 0x3A, 0x16), rm(0), reg(1), i8(2)))
+
+# VEX FMA3, packed single: vfmadd231ps x1, x2, x3/m128 (x1 = x2 * x3 + x1), 128-bit
+_def("VFMADD231PS_xxx", vex3(2, 1, 0, 0xB8))
 
 __all__ = sorted(set([n for n in globals() if n.startswith("XMM") or n.startswith("CMP_")]
                      + list(VEC_FORMS)))
