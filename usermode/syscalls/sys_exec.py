@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import errno
 import os
+import struct
 import sys
 from typing import List, Tuple
 
-from .hostsys import SysError, host_path, read_path
+from .hostsys import H, HostBuf, SysError, cstr, host_path, hsys, read_path
 from ..memory import GuestFault
 
 MAX_DEPTH = 4                     # the kernel's binprm recursion limit
@@ -150,24 +151,27 @@ def read_ptr_array(proc, addr: int) -> List[bytes]:
         out.append(proc.mem.read_cstr(p, 128 * 1024 + 1))
 
 
+def _c_array(items: List[bytes]):
+    """A host NULL-terminated char *[] (and the buffers it points into)."""
+    bufs = [cstr(x) for x in items]
+    arr = HostBuf(b"".join(struct.pack("<Q", b.addr) for b in bufs) + bytes(8))
+    return arr, bufs
+
+
 def do_execve(proc, path: bytes, argv_addr: int, envp_addr: int) -> int:
     argv = read_ptr_array(proc, argv_addr)
     envp = read_ptr_array(proc, envp_addr)
     prog, hargv = exec_plan(proc, path, argv)
-    env = {}
-    for e in envp:
-        k, sep, v = e.partition(b"=")
-        env[k] = v if sep else b""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    try:
-        os.execve(prog, hargv, env)
-    except OSError as e:
-        raise SysError(e.errno or errno.ENOEXEC)
-    return 0                                     # not reached
+    # the raw call keeps the environment exactly as given (order, duplicates)
+    hprog = cstr(prog)
+    av, _keep_a = _c_array(hargv)
+    ev, _keep_e = _c_array(envp)
+    return hsys(H["execve"], hprog.addr, av.addr, ev.addr)     # returns only on failure
 
 
 def sys_execve(proc, path, argv, envp, *_):
