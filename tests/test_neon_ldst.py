@@ -85,3 +85,29 @@ def test_aligned_forms():
            NeonCase(ALIGN + "vld2.16 {d0-d3}, [r0:128]", regs={"r0": "buf+16"}),
            NeonCase(ALIGN + "vld4.32 {d0[1], d1[1], d2[1], d3[1]}, [r0:128]", regs={"r0": "buf+16"}),
            NeonCase(ALIGN + "vld1.32 {d0[], d1[]}, [r0:32]", regs={"r0": "buf+4"})])
+
+
+@needs_tools
+@pytest.mark.parametrize("asm", [
+    "vld1.64 {d0-d1}, [r0:128]", "vst1.8 {d0}, [r0:64]!", "vld2.16 {d0-d3}, [r0:256]",
+    "vld1.32 {d0[], d1[]}, [r0:32]", "vld4.8 {d0[], d1[], d2[], d3[]}, [r0:32]",
+    "vst2.16 {d0[1], d1[1]}, [r0:32]", "vld4.32 {d0[1], d1[1], d2[1], d3[1]}, [r0:128]",
+])
+def test_misaligned_is_sigbus(asm):
+    """An alignment qualifier on a misaligned address: SIGBUS (BUS_ADRALN) at
+    that instruction, in qemu-arm and pyqemu alike (the state dumped before
+    the fault must agree too)."""
+    import subprocess
+    import sys
+    import tempfile
+    from test_arm_mem_harness import ROOT, build_elf, run_qemu
+    cases = [NeonCase("mov r1, #1"), NeonCase(ALIGN + "add r0, r0, #2\n " + asm, regs={"r0": "buf"})]
+    with tempfile.TemporaryDirectory() as wd:
+        elf = build_elf(cases, wd)
+        want, qrc, _ = run_qemu(elf)
+        r = subprocess.run([sys.executable, "-m", "usermode", elf], capture_output=True,
+                           timeout=120, cwd=ROOT)
+        got, prc, perr = r.stdout, r.returncode, r.stderr.decode(errors="replace")
+    assert qrc == -7, f"qemu-arm status {qrc}"
+    assert prc == -7, f"pyqemu status {prc}: {perr[-600:]}"
+    assert got == want

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence, Tuple
 
-from ..ir import VecEnv
-from .cpu import FPSCR, LAYOUT
+from ..cpustate import EXCP_FAULT
+from ..ir import EXIT_EXCEPTION, I32, I64, Cond, Const, VecEnv
+from .cpu import EXC_ARG, EXC_ARG2, EXCEPTION, FPSCR, LAYOUT, PC
 from .gen_table import build
 from .gen_vfp import vfp_begin
 
@@ -34,6 +35,10 @@ D0 = LAYOUT.offset("d", 0)
 SCRATCH = LAYOUT.offset("scratch", 0)           # 64 bytes: two Q-sized scratch vectors
 SCRATCH2 = SCRATCH + 16
 SCRATCH3 = SCRATCH + 32
+SIGBUS, BUS_ADRALN = 7, 1
+# fault_signo and fault_code are adjacent 16-bit header fields: one 32-bit store sets both
+FAULT_SIGNO_CODE = LAYOUT.glob("fault_signo")
+HOST_PC = LAYOUT.glob("host_pc")
 
 # Saturation sets FPSCR.QC; float ops use the standard FPSCR value and take
 # the slow path while FPSCR.RMode is not round-to-nearest (the live MXCSR
@@ -149,3 +154,32 @@ def expand_imm(cmode: int, op: int, imm8: int) -> int:
 def perm_regs(regs: List[int]) -> List[Tuple[int, int]]:
     """(offset, 8) ranges of D registers, for vperm/vldx/vstx."""
     return [(dofs(r), 8) for r in regs]
+
+
+def gen_align_check(ctx, addr, align: int, store: bool) -> None:
+    """An element/structure access whose alignment qualifier says `align`
+    bytes: a misaligned address raises SIGBUS (BUS_ADRALN) at this
+    instruction, as on ARM and qemu-arm."""
+    if align <= 1:
+        return
+    b = ctx.b
+    ok = b.label()
+    if isinstance(addr, Const) and addr.value % align == 0:
+        return
+    t = ctx.tmp()
+    b.and_(t, addr, align - 1)
+    b.brcond(Cond.EQ, t, 0, ok)
+    b.mov(PC, Const(ctx.pc, I64))
+    flags = ctx.flags_here()
+    if flags != ctx.flags:
+        from .cpu import TB_FLAGS
+        b.mov(TB_FLAGS, Const(flags, I64))
+    b.mov(EXCEPTION, Const(EXCP_FAULT, I32))
+    a64 = ctx.tmp64()
+    b.ext32u(a64, addr)
+    b.mov(EXC_ARG, a64)
+    b.mov(EXC_ARG2, Const(1 if store else 0, I64))
+    b.mov(HOST_PC, Const(0, I64))
+    b.mov(FAULT_SIGNO_CODE, Const(SIGBUS | BUS_ADRALN << 16, I32))
+    b.exit_tb(EXIT_EXCEPTION)
+    b.set_label(ok)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .cpu import REG
 from .gen_mem import base_reg
-from .gen_neon import SCRATCH, dofs, neon_ls_rows, perm_regs
+from .gen_neon import SCRATCH, dofs, gen_align_check, neon_ls_rows, perm_regs
 
 # ---------------------------------------------------------------- tables
 _ROWS = [
@@ -91,6 +91,8 @@ def trans_VLDST_multiple(ctx, f) -> bool:
     total = 8 * nregs * interleave
     base = _base(ctx, f)
     b = ctx.b
+    if align:
+        gen_align_check(ctx, base, 4 << align, not f["l"])
     if interleave == 1:
         (b.vld if f["l"] else b.vst)(dofs(vd), base, total)
     else:
@@ -113,9 +115,11 @@ def trans_VLD_all_lanes(ctx, f) -> bool:
     if size == 3:
         if nregs != 4 or a == 0:
             return False
-        size = 2
+        size, align = 2, 16
     elif a and (nregs == 3 or (nregs == 1 and size == 0)):
         return False
+    else:
+        align = (1 << size) * {1: 1, 2: 2, 4: 4}.get(nregs, 0) if a else 0
     stride = 2 if f["t"] else 1
     vd = f["d"] << 4 | f["vd"]
     esize = 1 << size
@@ -124,6 +128,7 @@ def trans_VLD_all_lanes(ctx, f) -> bool:
         return False
     base = _base(ctx, f)
     b = ctx.b
+    gen_align_check(ctx, base, align, False)
     for r in range(nregs):                         # load every element first
         b.vld(SCRATCH + r * esize, _addr(ctx, base, r * esize), esize)
     if nregs == 1:
@@ -159,6 +164,12 @@ def trans_VLDST_single(ctx, f) -> bool:
     esize = 1 << size
     base = _base(ctx, f)
     b = ctx.b
+    if align:
+        if nregs == 4 and size == 2:
+            nbytes = 1 << (size + align)
+        else:
+            nbytes = esize * {1: 1, 2: 2, 4: 4}[nregs]
+        gen_align_check(ctx, base, nbytes, not f["l"])
     for r in range(nregs):
         lane = dofs(vd + r * stride) + idx * esize
         (b.vld if f["l"] else b.vst)(lane, _addr(ctx, base, r * esize), esize)
