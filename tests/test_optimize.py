@@ -392,9 +392,30 @@ def test_constant_branch_folds():
     b.set_label(l2)
     b.exit_tb(EXIT_HALT)
     ops, _ = optimize(b.ops, b.ntemps)
-    assert "brcond" not in names(ops) and "br" in names(ops)
+    # the branches fold, the skipped store is unreachable and goes, the labels too
+    assert names(ops) == ["mov", "mov", "exit_tb"]
     m = run_ref(ops, {}, bytes(0x1000))
     assert m.g.get(X[1].offset) is None and m.g[X[2].offset] == 2
+
+
+def test_unreachable_code_goes_but_insn_starts_stay():
+    b = IRBuilder()
+    l1, l2 = b.label(), b.label()
+    b.insn_start(0x100)
+    b.brcond(Cond.EQ, X[0], Const(1), l1)
+    b.br(l2)
+    b.insn_start(0x104)                       # unreachable guest instruction
+    b.mov(X[1], Const(5))
+    b.set_label(l1)
+    b.mov(X[2], Const(6))
+    b.set_label(l2)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert [op.name for op in ops] == ["insn_start", "brcond", "br", "insn_start", "label",
+                                       "mov", "label", "exit_tb"]
+    for x0, want in ((1, 6), (0, None)):
+        m = run_ref(ops, {X[0]: x0}, bytes(0x1000))
+        assert m.g.get(X[2].offset) == want and X[1].offset not in m.g
 
 
 def test_algebraic_identities():

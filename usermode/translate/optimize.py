@@ -656,9 +656,50 @@ def _cmp_const(c: Cond, a, b) -> Optional[bool]:
 
 
 # ---------------------------------------------------------------- pass 3
+def _unreachable(ops: List[Op]) -> List[Op]:
+    """Drop code no branch reaches (after a br or exit, up to a label some
+    kept branch targets), unused labels, and a br to the very next label.
+    insn_start ops stay: the engine pairs them with the block's insns."""
+    kinds = _KIND
+    refs = set()
+    out: List[Op] = []
+    dead = False
+    changed = False
+    for op in ops:
+        k = kinds.get(op.name, K_UNKNOWN)
+        if k == K_LABEL:
+            lid = id(op.args[0])
+            if lid in refs:
+                if out and out[-1].name == "br" and out[-1].args[0] is op.args[0]:
+                    out.pop()                 # br to the next op: falls through
+                    changed = True
+                    dead = False
+                    if not any(o.name in ("br", "brcond") and id(o.args[-1]) == lid
+                               for o in out):
+                        continue
+                dead = False
+                out.append(op)
+            else:
+                changed = True                # nobody jumps here
+            continue
+        if dead and k != K_INSN:
+            changed = True
+            continue
+        if k == K_BR:
+            refs.add(id(op.args[0]))
+            dead = True
+        elif k == K_BRCOND:
+            refs.add(id(op.args[3]))
+        elif k == K_TERM:
+            dead = True
+        out.append(op)
+    return out if changed else ops
+
+
 def _dce(ops: List[Op]) -> List[Op]:
     """Drop pure ops none of whose temp results is ever read (reference
     counts over the block; ops are visited last first, so chains die too)."""
+    ops = _unreachable(ops)
     uses: Dict[int, int] = {}
     kinds = _KIND
     TempC = Temp
