@@ -45,6 +45,8 @@ import struct
 import sys
 from typing import Callable, Dict, List, Optional, Tuple
 
+from . import fastsys as _fastsys
+
 FORMAT = b"pyqemu-tcache-1"
 PAGE = 4096
 MAX_FILE = 8 << 20             # stop appending to a page file past this size
@@ -307,11 +309,14 @@ class TranslationCache:
         self.pages: Dict[int, Tuple[bytes, Dict[Tuple[int, int], List[Entry]]]] = {}
         self.hits = self.misses = self.stored = 0
         self._pending = None
+        self._mode = _fastsys.mode()
 
     # ---- files ------------------------------------------------------------------
     def _path(self, page: int, page_hash: bytes) -> str:
         hx = page_hash.hex()
-        return os.path.join(self.dir, hx[:2], f"{page:x}-{hx}.tc")
+        # translation modes set at run time (the native syscall fast path) are
+        # part of the key too
+        return os.path.join(self.dir, hx[:2], f"{page:x}-{hx}-m{_fastsys.mode()}.tc")
 
     @staticmethod
     def _page_hash(read_code, page: int) -> Optional[bytes]:
@@ -337,6 +342,9 @@ class TranslationCache:
     # ---- lookup -------------------------------------------------------------------
     def lookup(self, pc: int, flags: int, read_code: Callable[[int, int], bytes]) -> Optional[Entry]:
         page = pc & ~(PAGE - 1)
+        if self._mode != _fastsys.mode():
+            self.pages.clear()
+            self._mode = _fastsys.mode()
         got = self.pages.get(page)
         for attempt in range(2):
             if got is None:
@@ -410,7 +418,7 @@ class TranslationCache:
             return
         self._append(page, ph, entry)
         got = self.pages.get(page)
-        if got is not None and got[0] == ph:
+        if got is not None and got[0] == ph and self._mode == _fastsys.mode():
             got[1].setdefault((pc, flags), []).append(entry)
 
     def _append(self, page: int, page_hash: bytes, entry: Entry) -> None:

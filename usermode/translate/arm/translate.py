@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
 from ..cpustate import EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_UNDEF
+from .. import fastsys as _fastsys
 from .. import tcache as _tcache
 from ..decodetree import Decoder
 from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder, Label,
@@ -205,12 +206,23 @@ class DisasContext:
         self.gen_exception(EXCP_BREAK, self.insn)
 
     def gen_svc(self) -> None:
-        """A system call: pc and state after the SVC, then back to Python."""
+        """A system call: pc and state after the SVC, then back to Python
+        (calls that need no conversion first try the host directly, when the
+        native fast path is on: see fast_syscalls.py)."""
         b = self.b
+        if _fastsys.enabled():
+            from .fast_syscalls import gen_fast_syscalls
+            slow, done = b.label(), b.label()
+            gen_fast_syscalls(self, slow, done)
+            b.set_label(slow)
         b.mov(PC, Const(self.next_pc, I64))
         self._set_tb_flags(self.flags_after())
         b.exit_tb(EXIT_SYSCALL)
         self.is_jmp = DISAS_NORETURN
+        if _fastsys.enabled():
+            b.set_label(done)
+            self._set_tb_flags(self.flags_after())
+            b.goto_tb(0, self.next_pc)
 
     def flags_after(self) -> int:
         return (TBFLAG_THUMB if self.thumb else 0) | (_it_advance(self.itstate) << TBFLAG_IT_SHIFT)
