@@ -108,6 +108,8 @@ static uint64_t hw(int op, int f64, uint64_t a, uint64_t b, uint64_t c, const Ct
                    int rmode, uint32_t *mx)
 {
     uint64_t r;
+    if (rmode == FPR_DYNAMIC)
+        rmode = x->rmode;
     csr_set((x->ctl & ~(3u << MX_RC_SHIFT)) | rmode_to_rc[rmode & 3] << MX_RC_SHIFT);
     if (f64) {
         double p = d_of(a), q = d_of(b);
@@ -356,8 +358,8 @@ static double a_round_int(double v, int rmode)
 
 static int a_dyn(const Ctx *x, int rmode) { return rmode == FPR_DYNAMIC ? x->rmode : rmode; }
 
-/* FPToFixed: a * 2^fbits rounded, saturated to ibits; NaN -> 0; IOC on
- * saturation or NaN, else IXC when inexact */
+/* FPToFixed: a * 2^fbits rounded, saturated to ibits (then sign- or zero-
+ * extended); NaN -> 0; IOC on saturation or NaN, else IXC when inexact */
 static uint64_t a_ftoi(Ctx *x, int f64, uint64_t a, int sgn, int rmode, int fbits, int ibits)
 {
     const Fmt *f = f64 ? &F64 : &F32;
@@ -371,20 +373,17 @@ static uint64_t a_ftoi(Ctx *x, int f64, uint64_t a, int sgn, int rmode, int fbit
     double r = a_round_int(v, a_dyn(x, rmode));
     double lo = sgn ? -ldexp(1.0, ibits - 1) : 0.0;
     double hi = sgn ? ldexp(1.0, ibits - 1) : ldexp(1.0, ibits);   /* exclusive */
-    uint64_t mask = ibits == 64 ? ~0ull : (1ull << ibits) - 1;
+    /* the result is sign- (signed) or zero-extended to 64 bits */
     if (r < lo) {
         x->ff |= FF_INVALID;
-        return (uint64_t)(int64_t)lo & mask;
-    }
-    if (r >= hi) {
+        r = lo;
+    } else if (r >= hi) {
         x->ff |= FF_INVALID;
-        return sgn ? ((1ull << (ibits - 1)) - 1) : mask;
-    }
-    if (r != v)
+        return sgn ? (1ull << (ibits - 1)) - 1 : ibits == 64 ? ~0ull : (1ull << ibits) - 1;
+    } else if (r != v) {
         x->ff |= FF_INEXACT;
-    if (sgn)
-        return (uint64_t)(int64_t)r & mask;
-    return (uint64_t)r & mask;
+    }
+    return sgn ? (uint64_t)(int64_t)r : (uint64_t)r;
 }
 
 /* FixedToFP: integer a (ibits wide, sgn) * 2^-fbits, rounded by the dynamic mode */
