@@ -256,30 +256,10 @@ def low_qaddsub(s, op, e, d, a, b, i, n, x):
         sat_if_differ(s, x, X2, X0, e)
         return
     if op in ("qadd_s", "qsub_s") and e in (4, 8):
-        # overflow mask in xmm0 (blendv's implicit operand): sign bit of
-        # (a ^ r) & (b ^ r) for add, (a ^ b) & (a ^ r) for sub
         vload(s, X1, a, n)
         vload(s, X2, b, n)
-        vmove(s, X3, X1)
-        _op(s, ("PADD" if op == "qadd_s" else "PSUB") + SUF[e], X3, X2)
-        vmove(s, X0, X1)
-        A.PXOR_xx(X0, X3)
-        if op == "qadd_s":
-            A.PXOR_xx(X2, X3)
-        else:
-            A.PXOR_xx(X2, X1)
-        A.PAND_xx(X0, X2)
-        vmove(s, X4, X1)                           # saturated value: MAX ^ (a < 0)
-        A.PSRAD_xi(X4, 31)
-        if e == 8:
-            A.PSHUFD_xxi(X4, X4, 0xF5)
-        vsplat(s, X5, e, (1 << (8 * e - 1)) - 1)
-        A.PXOR_xx(X4, X5)
-        (A.BLENDVPS_xx if e == 4 else A.BLENDVPD_xx)(X3, X4)
+        sat_addsub_wide(s, x, e, op == "qsub_s")
         vstore(s, d, X3, n)
-        (A.MOVMSKPS_rx if e == 4 else A.MOVMSKPD_rx)(RAX, X0)
-        A.TEST32_rr(RAX, RAX)
-        set_sat_if(s, x, CC_NE)
         return
     if op in ("qadd_u", "qsub_u") and e == 4:
         _load_ab(s, a, b, n)
@@ -305,6 +285,29 @@ def low_qaddsub(s, op, e, d, a, b, i, n, x):
         sat_if_any(s, x, X3)
         return
     return False
+
+
+def sat_addsub_wide(s, x, e: int, sub: bool) -> None:
+    """X3 = X1 +- X2 saturated (e 4 or 8, signed), QC set on overflow.  The
+    overflow mask goes to xmm0, blendv's implicit operand: the sign bit of
+    (a ^ r) & (b ^ r) for add, (a ^ b) & (a ^ r) for sub.  Clobbers X0-X5."""
+    A = s.a
+    vmove(s, X3, X1)
+    _op(s, ("PSUB" if sub else "PADD") + SUF[e], X3, X2)
+    vmove(s, X0, X1)
+    A.PXOR_xx(X0, X3)
+    A.PXOR_xx(X2, X1 if sub else X3)
+    A.PAND_xx(X0, X2)
+    vmove(s, X4, X1)                               # saturated value: MAX ^ (a < 0)
+    A.PSRAD_xi(X4, 31)
+    if e == 8:
+        A.PSHUFD_xxi(X4, X4, 0xF5)
+    vsplat(s, X5, e, (1 << (8 * e - 1)) - 1)
+    A.PXOR_xx(X4, X5)
+    (A.BLENDVPS_xx if e == 4 else A.BLENDVPD_xx)(X3, X4)
+    (A.MOVMSKPS_rx if e == 4 else A.MOVMSKPD_rx)(RAX, X0)
+    A.TEST32_rr(RAX, RAX)
+    set_sat_if(s, x, CC_NE)
 
 
 def low_mul(s, op, e, d, a, b, i, n, x):
@@ -471,7 +474,9 @@ def low_long(s, op, e, d, a, b, i, n, x):
 
 
 def low_qdmull(s, op, e, d, a, b, i, n, x):
-    if op != "qdmull" or e not in (2, 4):
+    """qdmull: sat(2ab) (only MIN * MIN overflows, showing as MIN);
+    qdmlal/qdmlsl: then d +- that, saturated again."""
+    if e not in (2, 4):
         return False
     A = s.a
     vload(s, X0, a, 8)
@@ -492,8 +497,72 @@ def low_qdmull(s, op, e, d, a, b, i, n, x):
         vsplat(s, X5, 8, 1 << 63)
         A.PCMPEQQ_xx(X5, X0)
     A.PXOR_xx(X0, X5)
-    vstore(s, d, X0, 16)
+    if op == "qdmull":
+        vstore(s, d, X0, 16)
+        sat_if_any(s, x, X5)
+        return
     sat_if_any(s, x, X5)
+    vmove(s, X2, X0)
+    vload(s, X1, d, 16)
+    sat_addsub_wide(s, x, 2 * e, op == "qdmlsl")
+    vstore(s, d, X3, 16)
+
+
+def low_qshl_imm(s, op, e, d, a, b, i, n, x):
+    """qshli_s/qshli_u/qshlui: a << i, saturating (lanes out of range are
+    found by comparing a with the limits shifted right by i)."""
+    if e == 8:
+        return False
+    A = s.a
+    bits = 8 * e
+    vload(s, X0, a, n)
+    vmove(s, X1, X0)
+    shl_elems(s, X1, e, i, X2)                     # X1 = a << i (wrapped)
+    if op == "qshli_u":
+        vsplat(s, X3, e, ((1 << bits) - 1) >> i)
+        vmove(s, X4, X0)
+        _op(s, _mm("u", 1, e), X4, X3)
+        _op(s, "PCMPEQ" + SUF[e], X4, X3)          # a <= limit
+        ones(s, X5)
+        A.PXOR_xx(X4, X5)                          # over
+        A.POR_xx(X1, X4)
+        vstore(s, d, X1, n)
+        sat_if_any(s, x, X4)
+        return
+    if op == "qshli_s":
+        vsplat(s, X3, e, ((1 << (bits - 1)) - 1) >> i)
+        vmove(s, X4, X0)
+        _op(s, "PCMPGT" + SUF[e], X4, X3)          # a > MAX >> i
+        vsplat(s, X3, e, (-(1 << (bits - 1))) >> i)
+        vmove(s, X5, X3)
+        _op(s, "PCMPGT" + SUF[e], X5, X0)          # MIN >> i > a
+        vmove(s, X6, X4)
+        A.POR_xx(X6, X5)                           # saturated lanes
+        A.PANDN_xx(X6, X1)                         # unsaturated results
+        vsplat(s, X2, e, (1 << (bits - 1)) - 1)
+        A.PAND_xx(X2, X4)
+        A.POR_xx(X6, X2)
+        vsplat(s, X2, e, 1 << (bits - 1))
+        A.PAND_xx(X2, X5)
+        A.POR_xx(X6, X2)
+        A.POR_xx(X4, X5)
+        vstore(s, d, X6, n)
+        sat_if_any(s, x, X4)
+        return
+    # qshlui: negative -> 0, a > UMAX >> i (unsigned compare) -> UMAX
+    vsplat(s, X3, e, ((1 << bits) - 1) >> i)
+    vmove(s, X4, X0)
+    _op(s, _mm("u", 1, e), X4, X3)
+    _op(s, "PCMPEQ" + SUF[e], X4, X3)
+    ones(s, X5)
+    A.PXOR_xx(X4, X5)                              # over (negative lanes too)
+    A.POR_xx(X1, X4)
+    zero(s, X5)
+    _op(s, "PCMPGT" + SUF[e], X5, X0)              # negative
+    A.POR_xx(X4, X5)                               # saturated: over or negative
+    A.PANDN_xx(X5, X1)
+    vstore(s, d, X5, n)
+    sat_if_any(s, x, X4)
 
 
 def low_narrow_high(s, op, e, d, a, b, i, n, x):
@@ -763,7 +832,8 @@ VOP_INLINE.update({
     **{o: low_long for o in ("addl_s", "addl_u", "subl_s", "subl_u", "abdl_s", "abdl_u",
                              "abal_s", "abal_u", "mull_s", "mull_u", "mlal_s", "mlal_u",
                              "mlsl_s", "mlsl_u", "addw_s", "addw_u", "subw_s", "subw_u")},
-    "qdmull": low_qdmull,
+    "qdmull": low_qdmull, "qdmlal": low_qdmull, "qdmlsl": low_qdmull,
+    "qshli_s": low_qshl_imm, "qshli_u": low_qshl_imm, "qshlui": low_qshl_imm,
     **{o: low_narrow_high for o in ("addhn", "raddhn", "subhn", "rsubhn")},
     **{o: low_unary for o in ("not", "neg", "abs", "qneg", "qabs", "cnt", "rev", "cgt0",
                               "cge0", "ceq0", "cle0", "clt0")},
