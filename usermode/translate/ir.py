@@ -601,6 +601,9 @@ VEC_OPS = (
     # table lookup (e 1): d byte = byte a[k] of the i-byte table at b; out of range:
     # 0 (tbl) or unchanged (tbx)
     "tbl", "tbx",
+    # ARMv8 additions: IEEE maxNum/minNum; round to integral (i: FPR_* mode, | 8: raise
+    # inexact); float -> int32 rounding by i (FPR_* mode)
+    "fmaxnm", "fminnm", "frint", "fcvtr_s", "fcvtr_u",
 )
 VEC_OP_INDEX = {name: k for k, name in enumerate(VEC_OPS)}
 
