@@ -122,3 +122,28 @@ def test_rounding_mode_is_ignored():
         cases.append(NeonCase(setup([f32(2.5), f32(-2.5), f32(1.7), f32(-1.2)], [0, 0, 0, 0])
                               + "vcvt.s32.f32 q0, q8\n vcvt.f32.s32 q1, q8", fpscr=mode))
     check(cases, fpscr_mask=MASK)
+
+
+V8 = ["vrintn.f32 {d}, {m}", "vrintx.f32 {d}, {m}", "vrinta.f32 {d}, {m}", "vrintz.f32 {d}, {m}",
+      "vrintm.f32 {d}, {m}", "vrintp.f32 {d}, {m}", "vcvta.s32.f32 {d}, {m}",
+      "vcvta.u32.f32 {d}, {m}", "vcvtn.s32.f32 {d}, {m}", "vcvtn.u32.f32 {d}, {m}",
+      "vcvtp.s32.f32 {d}, {m}", "vcvtp.u32.f32 {d}, {m}", "vcvtm.s32.f32 {d}, {m}",
+      "vcvtm.u32.f32 {d}, {m}"]
+V8_HEADER = ".arch armv8-a\n .fpu neon-fp-armv8\n"
+
+
+@needs_tools
+def test_armv8_rounding_and_maxnm():
+    """The ARMv8 AArch32 additions: VRINT*, VCVT{A,N,P,M}, VMAXNM/VMINNM."""
+    extra = [f32(v) for v in (0.5, -0.5, 1.5, 2.5, -2.5, -0.3, 0.7, 1e9, -3.5, 4294967040.0,
+                              2147483520.0, -2147483904.0, 8388609.0, 0.49999997, 3e9, -0.0)]
+    cases = []
+    for form in V8:
+        cases.append(NeonCase(V8_HEADER + form.format(d="q1", m="q3")))
+        for a, _b in groups()[:8] + [(extra[i:i + 4], None) for i in range(0, 16, 4)]:
+            cases.append(NeonCase(V8_HEADER + load_q(8, a) + form.format(d="q0", m="q8")))
+    for mn in ("vmaxnm", "vminnm"):
+        cases.append(NeonCase(V8_HEADER + f"{mn}.f32 q1, q3, q6", thumb=True))
+        for a, b in groups():
+            cases.append(NeonCase(V8_HEADER + setup(a, b) + f"{mn}.f32 q0, q8, q9"))
+    check(cases, fpscr_mask=MASK)

@@ -2,7 +2,7 @@
 VCLS VCLZ VCNT VMVN, VQABS VQNEG, compares with zero (integer and f32),
 VABS VNEG (integer and f32), VSWP VTRN VUZP VZIP, VMOVN VQMOVN VQMOVUN,
 VSHLL (by the element size), VCVT f16<->f32, VRECPE VRSQRTE (u32, f32),
-VCVT f32<->s32/u32.
+VCVT f32<->s32/u32, and the ARMv8 VRINT{N,X,A,Z,M,P} and VCVT{A,N,P,M}.
 
 Encoding (A32): ``1111 001 1 1 D 11 size:2 opc1:2 Vd 0 opc2:4 Q M 0 Vm``.
 The table gives (NAME, opc1, opc2, Q-bit or "q:1", handler arguments).
@@ -12,7 +12,7 @@ pair (``zip_index`` etc. compute it).
 Usage::
 
     from usermode.translate.arm.translate import A32
-    pat, f = A32.decode(0xF3B20180)          # vzip.8 d0, d0?  (d == m: UNPREDICTABLE)
+    pat, f = A32.decode(0xF3B60181)          # vzip.16 d0, d1
     pat.name                                 # 'VZIP'
 """
 from __future__ import annotations
@@ -73,6 +73,21 @@ _OPS = {
     "VCVT_FU":  ("11", "1101", "q:1", "fcvt_uf", S2, "fp"),
     "VCVT_SF":  ("11", "1110", "q:1", "fcvt_fs", S2, "fp"),
     "VCVT_UF":  ("11", "1111", "q:1", "fcvt_fu", S2, "fp"),
+    # ARMv8: round to integral (i = FPR_* mode, | 8 for VRINTX), convert with a mode
+    "VRINTN":   ("10", "1000", "q:1", "frint", S2, "fp0"),
+    "VRINTX":   ("10", "1001", "q:1", "frint", S2, "fp8"),
+    "VRINTA":   ("10", "1010", "q:1", "frint", S2, "fp4"),
+    "VRINTZ":   ("10", "1011", "q:1", "frint", S2, "fp3"),
+    "VRINTM":   ("10", "1101", "q:1", "frint", S2, "fp2"),
+    "VRINTP":   ("10", "1111", "q:1", "frint", S2, "fp1"),
+    "VCVTAS":   ("11", "0000", "q:1", "fcvtr_s", S2, "fp4"),
+    "VCVTAU":   ("11", "0001", "q:1", "fcvtr_u", S2, "fp4"),
+    "VCVTNS":   ("11", "0010", "q:1", "fcvtr_s", S2, "fp0"),
+    "VCVTNU":   ("11", "0011", "q:1", "fcvtr_u", S2, "fp0"),
+    "VCVTPS":   ("11", "0100", "q:1", "fcvtr_s", S2, "fp1"),
+    "VCVTPU":   ("11", "0101", "q:1", "fcvtr_u", S2, "fp1"),
+    "VCVTMS":   ("11", "0110", "q:1", "fcvtr_s", S2, "fp2"),
+    "VCVTMU":   ("11", "0111", "q:1", "fcvtr_u", S2, "fp2"),
 }
 _ROWS = [(name, "1", f"1 d:1 11 size:2 {o1} vd:4 0 {o2} {q} m:1 0 vm:4")
          for name, (o1, o2, q, *_r) in _OPS.items()]
@@ -110,14 +125,15 @@ def _trans(name):
             return False
         q, d, m = f.get("q", 0), reg_d(f), reg_m(f)
         e, b = 1 << size, ctx.b
-        if kind in ("same", "sat", "fp", "pair") or kind.startswith("rev"):
+        if kind in ("same", "sat", "pair") or kind.startswith(("rev", "fp")):
             if not q_ok(q, d, m):
                 return False
             n = vsize(q)
-            if kind == "fp":
+            fp = kind.startswith("fp")
+            if fp:
                 fp_ready(ctx)
-            x = VX if kind in ("sat", "fp") else None
-            i = int(kind[3:]) if kind.startswith("rev") else 0
+            x = VX if kind == "sat" or fp else None
+            i = int(kind[3:]) if kind.startswith("rev") else int(kind[2:] or 0) if fp else 0
             b.vop(vop, e, dofs(d), dofs(m), None, i, n, x)
             return True
         if kind == "perm":

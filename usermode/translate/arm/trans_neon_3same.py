@@ -78,6 +78,8 @@ _FP = {
     "VRSQRTS_f": ("0", "1111", 1, 1, "frsqrts", ""),
     "VFMA_f":   ("0", "1100", 0, 1, "fma", ""),
     "VFMS_f":   ("0", "1100", 1, 1, "fms", ""),
+    "VMAXNM_f": ("1", "1111", 0, 1, "fmaxnm", ""),     # ARMv8
+    "VMINNM_f": ("1", "1111", 1, 1, "fminnm", ""),
 }
 
 _ROWS = ([(name, u, f"0 d:1 size:2 vn:4 vd:4 {opc} n:1 q:1 m:1 {o} vm:4")

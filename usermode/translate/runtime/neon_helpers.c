@@ -56,7 +56,8 @@
     X(srai_s) X(srai_u) X(rsrai_s) X(rsrai_u) X(sri) X(sli) \
     X(qshli_s) X(qshli_u) X(qshlui) X(shll_s) X(shll_u) \
     X(shrn) X(rshrn) X(qshrn_s) X(qshrn_u) X(qrshrn_s) X(qrshrn_u) X(qshrun) X(qrshrun) \
-    X(tbl) X(tbx)
+    X(tbl) X(tbx) \
+    X(fmaxnm) X(fminnm) X(frint) X(fcvtr_s) X(fcvtr_u)
 
 #define NH_ENUM(n) NV_##n,
 #define NH_NAME(n) #n,
@@ -315,6 +316,77 @@ static uint32_t nh_fminmax(NhCtx *c, uint32_t a, uint32_t b, int is_max)
     return (gt == is_max) ? a : b;
 }
 
+/* FPMaxNum / FPMinNum: a quiet NaN loses against a number */
+static uint32_t nh_fminmaxnm(NhCtx *c, uint32_t a, uint32_t b, int is_max)
+{
+    a = nh_flush(c, a);
+    b = nh_flush(c, b);
+    uint32_t loser = is_max ? 0xff800000u : 0x7f800000u;
+    int qa = nh_isnan(a) && !nh_issnan(a), qb = nh_isnan(b) && !nh_issnan(b);
+    if (qa && !nh_isnan(b))
+        a = loser;
+    else if (qb && !nh_isnan(a))
+        b = loser;
+    return nh_fminmax(c, a, b, is_max);
+}
+
+/* round to an integer-valued double by mode (FPR_*: 0 even, 1 up, 2 down, 3 zero, 4 away) */
+static double nh_round_mode(double x, int mode)
+{
+    switch (mode) {
+    case 1: return __builtin_ceil(x);
+    case 2: return __builtin_floor(x);
+    case 3: return __builtin_trunc(x);
+    case 4: return __builtin_round(x);
+    default: return __builtin_nearbyint(x);              /* MXCSR: nearest even */
+    }
+}
+
+/* FPRoundInt: mode | 8 = exact (raise inexact) */
+static uint32_t nh_frint(NhCtx *c, uint32_t v, int mode)
+{
+    v = nh_flush(c, v);
+    if (nh_isnan(v)) {
+        if (nh_issnan(v))
+            c->ff |= NH_IOC;
+        return NH_F32_DNAN;
+    }
+    if (nh_isinf(v) || nh_iszero(v))
+        return v;
+    double x = (double)nh_f(v);
+    double r = nh_round_mode(x, mode & 7);
+    if ((mode & 8) && r != x)
+        c->ff |= NH_IXC;
+    uint32_t out = nh_u((float)r);
+    if (r == 0)
+        out = v & 0x80000000u;                            /* keep the sign of a zero */
+    return out;
+}
+
+/* FPToFixed with a rounding mode (no fraction bits) */
+static uint32_t nh_ftoi_r(NhCtx *c, uint32_t v, int mode, int uns)
+{
+    v = nh_flush(c, v);
+    if (nh_isnan(v)) {
+        c->ff |= NH_IOC;
+        return 0;
+    }
+    double x = (double)nh_f(v);
+    double t = nh_round_mode(x, mode);
+    double lo = uns ? 0.0 : -2147483648.0, hi = uns ? 4294967295.0 : 2147483647.0;
+    if (t < lo) {
+        c->ff |= NH_IOC;
+        return uns ? 0 : 0x80000000u;
+    }
+    if (t > hi) {
+        c->ff |= NH_IOC;
+        return uns ? 0xffffffffu : 0x7fffffffu;
+    }
+    if (t != x)
+        c->ff |= NH_IXC;
+    return uns ? (uint32_t)(uint64_t)t : (uint32_t)(int32_t)(int64_t)t;
+}
+
 /* compares: 0 eq (quiet), 1 ge, 2 gt (signalling), abs: compare magnitudes */
 static uint32_t nh_fcmp(NhCtx *c, uint32_t a, uint32_t b, int kind, int abs)
 {
@@ -545,7 +617,7 @@ static uint32_t nh_f2h(NhCtx *c, uint32_t v, int ahp)
 static inline int nh_is_fp(int op)
 {
     return (op >= NV_fadd && op <= NV_frsqrts) || (op >= NV_fneg && op <= NV_fcvt_uf)
-           || op == NV_fcvt_hf || op == NV_fcvt_fh;
+           || op == NV_fcvt_hf || op == NV_fcvt_fh || op >= NV_fmaxnm;
 }
 
 uint64_t neon_vop(void *env, uint32_t opc, uint32_t d, uint32_t a, uint32_t b, uint32_t imm)
@@ -895,6 +967,11 @@ uint64_t neon_vop(void *env, uint32_t opc, uint32_t d, uint32_t a, uint32_t b, u
                 R[k] = 0;
         }
         break;
+    case NV_fmaxnm: for (k = 0; k < ne; k++) PUT(k, nh_fminmaxnm(&c, F32(A, k), F32(B, k), 1)); break;
+    case NV_fminnm: for (k = 0; k < ne; k++) PUT(k, nh_fminmaxnm(&c, F32(A, k), F32(B, k), 0)); break;
+    case NV_frint: for (k = 0; k < ne; k++) PUT(k, nh_frint(&c, F32(A, k), sh)); break;
+    case NV_fcvtr_s: for (k = 0; k < ne; k++) PUT(k, nh_ftoi_r(&c, F32(A, k), sh, 0)); break;
+    case NV_fcvtr_u: for (k = 0; k < ne; k++) PUT(k, nh_ftoi_r(&c, F32(A, k), sh, 1)); break;
     default:
         break;
     }

@@ -205,7 +205,8 @@ def low_fma(s, op, e, d, a, b, i, n, x):
 
 def low_fminmax(s, op, e, d, a, b, i, n, x):
     """max: maxps(a,b) & maxps(b,a) (+0 beats -0); min: minps | minps.  NaN
-    and denormal inputs go to the slow path before anything is computed."""
+    and denormal inputs go to the slow path before anything is computed, so
+    maxNum/minNum (which differ only on NaNs) share this."""
     A = s.a
     fp = FastPath(s, op, d, a, b, i, n, x, save=False)
     _pairs_or_load(s, op, a, b, n)
@@ -215,7 +216,7 @@ def low_fminmax(s, op, e, d, a, b, i, n, x):
     fp.test()
     vmove(s, X2, X0)
     vmove(s, X3, X1)
-    if op in ("fmax", "fpmax"):
+    if op in ("fmax", "fpmax", "fmaxnm"):
         A.MAXPS_xx(X2, X1)
         A.MAXPS_xx(X3, X0)
         A.ANDPS_xx(X2, X3)
@@ -357,12 +358,44 @@ def low_fcvt(s, op, e, d, a, b, i, n, x):
     fp.finish()
 
 
+SSE_ROUND = {0: 0, 1: 2, 2: 1, 3: 3}       # FPR_* -> roundps imm (nearest, up, down, zero)
+
+
+def low_frint(s, op, e, d, a, b, i, n, x):
+    """frint (i = FPR_* mode | 8: exact) and fcvtr_s/u: roundps, then for the
+    conversions cvttps2dq of the integral value; ties-away: slow path."""
+    mode = i & 7
+    if mode not in SSE_ROUND:
+        return False
+    A = s.a
+    fp = FastPath(s, op, d, a, b, i, n, x)
+    vload(s, X0, a, n)
+    fp.tiny(X0, X4)
+    exact = op != "frint" or i & 8
+    A.ROUNDPS_xxi(X0, X0, SSE_ROUND[mode] | (0 if exact else 8))
+    if op == "frint":
+        fp.nan(X0, X4)
+    else:
+        A.CVTTPS2DQ_xx(X0, X0)
+        vmove(s, X4, X0)
+        if op == "fcvtr_s":
+            splat32(s, X5, SIGN)
+            A.PCMPEQD_xx(X4, X5)                      # NaN / out of range
+        else:
+            A.PSRAD_xi(X4, 31)                        # negative or >= 2^31
+        fp._acc(X4)
+    fp.test()
+    vstore(s, d, X0, n)
+    fp.finish()
+
+
 # ============================================================ registration
 VOP_INLINE.update({
     "fabs": low_fabs_fneg, "fneg": low_fabs_fneg,
     **{o: low_farith for o in ("fadd", "fsub", "fmul", "fabd", "fmla", "fmls")},
     "fma": low_fma, "fms": low_fma,
-    **{o: low_fminmax for o in ("fmax", "fmin", "fpmax", "fpmin")},
+    **{o: low_fminmax for o in ("fmax", "fmin", "fpmax", "fpmin", "fmaxnm", "fminnm")},
+    "frint": low_frint, "fcvtr_s": low_frint, "fcvtr_u": low_frint,
     "fpadd": low_fpadd,
     **{o: low_fcmp for o in ("fceq", "fcge", "fcgt", "facge", "facgt", *CMP0)},
     "frecps": low_frecps, "frsqrts": low_frecps,
