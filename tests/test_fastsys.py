@@ -35,7 +35,10 @@ QEMU = os.environ.get("PYQEMU_QEMU_ARM", "qemu-arm")
 def fast(monkeypatch):
     monkeypatch.setenv("PYQEMU_TCACHE", "0")
     monkeypatch.setenv("PYQEMU_FASTSYS", "1")
+    fastsys.reset()
     yield
+    monkeypatch.delenv("PYQEMU_FASTSYS")
+    fastsys.reset()
 
 
 def _block(hws, pc=0x10000):
@@ -66,6 +69,7 @@ def test_unknown_number_gets_the_chain(fast):
 
 def test_off_means_plain_exit(monkeypatch):
     monkeypatch.delenv("PYQEMU_FASTSYS", raising=False)
+    fastsys.reset()
     fastsys.configure(strace=True)
     assert not fastsys.enabled()
     blk = _block([0x2740, 0xDF00])
@@ -75,7 +79,7 @@ def test_off_means_plain_exit(monkeypatch):
     monkeypatch.setenv("PYQEMU_FASTSYS", "0")
     fastsys.configure(strace=False)
     assert not fastsys.enabled()
-    fastsys._state["enabled"] = False
+    fastsys.reset()
 
 
 @pytest.mark.skipif(not shutil.which(CC) or not shutil.which(QEMU),

@@ -201,8 +201,8 @@ def test_disabled(cache_dir, monkeypatch):
 
 
 def _entry(i):
-    return tcache.Entry(0x10000 + 2 * i, 1, 0x10004 + 2 * i, bytes(16), 0,
-                        [(0x10000 + 2 * i, 0x4770, 2, 1)], [(tcache.R_EPI, 3, 0)],
+    return tcache.Entry(0x10000 + 2 * i, 1, 0x10004 + 2 * i, b"\x70\x47\x00\xbf", 0,
+                        [(0x10000 + 2 * i, 0x4770, 2)], [1], [(tcache.R_EPI, 3, 0)],
                         bytes([i & 0xFF]) * (40 + i % 50), (9, 14, tcache.NO_JMP, tcache.NO_JMP),
                         [(0, 0x10000 + 2 * i)])
 
@@ -211,8 +211,9 @@ def test_records_roundtrip_and_torn_tail():
     recs = [_entry(i) for i in range(5)]
     data = b"".join(e.pack() for e in recs)
     got = tcache.parse_records(data)
-    assert [(e.pc, e.code, e.relocs, e.insns, e.jmp, e.insn_map) for e in got] == \
-        [(e.pc, e.code, e.relocs, e.insns, e.jmp, e.insn_map) for e in recs]
+    assert [(e.pc, e.code, e.relocs, e.insns, e.insn_flags, e.jmp, e.insn_map, e.guest)
+            for e in got] == [(e.pc, e.code, e.relocs, e.insns, e.insn_flags, e.jmp, e.insn_map,
+                               e.guest) for e in recs]
     assert len(tcache.parse_records(data[:-1])) == 4               # torn last record
     bad = bytearray(data)
     bad[len(recs[0].pack()) + 30] ^= 0xFF                         # corrupt the second

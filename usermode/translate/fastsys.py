@@ -36,13 +36,22 @@ _state = {"enabled": False}
 _helpers = {}
 
 
+def reset() -> None:
+    """Back to the start-up state: off, unless PYQEMU_FASTSYS=1 (read here)."""
+    _state["enabled"] = False
+    _state["forced"] = os.environ.get("PYQEMU_FASTSYS") == "1"
+
+
 def configure(strace: bool = False) -> None:
     """Turn the fast path on (unless -strace or PYQEMU_FASTSYS=0)."""
     _state["enabled"] = not strace and os.environ.get("PYQEMU_FASTSYS", "1") != "0"
 
 
 def enabled() -> bool:
-    return _state["enabled"] or os.environ.get("PYQEMU_FASTSYS") == "1"
+    return _state["enabled"] or _state["forced"]
+
+
+reset()
 
 
 def syscall_helper(nargs: int) -> Helper:

@@ -47,15 +47,15 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from . import fastsys as _fastsys
 
-FORMAT = b"pyqemu-tcache-1"
+FORMAT = b"pyqemu-tcache-3"
 PAGE = 4096
 MAX_FILE = 8 << 20             # stop appending to a page file past this size
 RECORD_MAGIC = b"PQTC"
 _HDR = struct.Struct("<4sI16s")          # magic, body length, blake2b-128 of the body
-_BODY = struct.Struct("<QQQ16sBHHIIIIIH")  # pc flags end code_hash align ninsns nrelocs
-#                                              code_len ji0 jr0 ji1 jr1 nmap
-_INSN = struct.Struct("<QIBQ")           # guest pc, encoding, size, tb_flags at the insn
-_MAP = struct.Struct("<IQ")              # host offset, guest pc
+_BODY = struct.Struct("<QQQBHHIIIIIHH")   # pc flags end align ninsns nrelocs code_len
+#                                            ji0 jr0 ji1 jr1 nmap guest_len; then the guest bytes
+_KEY = struct.Struct("<QQ")                # the body's first fields: pc, flags
+_GLEN = struct.Struct("<H")                # the body header's last field: guest_len
 _RELOC = struct.Struct("<BIq")           # kind, offset in code, value
 R_TB, R_EPI, R_SO64, R_SO32 = 1, 2, 3, 4
 NO_JMP = 0xFFFFFFFF
@@ -182,51 +182,85 @@ def reset() -> None:
 
 # ------------------------------------------------------------------ entries
 class Entry:
-    __slots__ = ("pc", "flags", "end", "code_hash", "align", "insns", "relocs", "code",
-                 "jmp", "insn_map")
+    """One cached block: guest pc, tb_flags, end and bytes; host code, its
+    relocations, exit slots (jmp: insn0, reset0, insn1, reset1) and insn map."""
+    __slots__ = ("pc", "flags", "end", "guest", "align", "insns", "insn_flags", "relocs",
+                 "code", "jmp", "insn_map")
 
-    def __init__(self, pc, flags, end, code_hash, align, insns, relocs, code, jmp, insn_map):
-        self.pc, self.flags, self.end, self.code_hash = pc, flags, end, code_hash
-        self.align, self.insns, self.relocs, self.code = align, insns, relocs, code
-        self.jmp, self.insn_map = jmp, insn_map
+    def __init__(self, pc, flags, end, guest, align, insns, insn_flags, relocs, code, jmp,
+                 insn_map):
+        self.pc, self.flags, self.end, self.guest = pc, flags, end, guest
+        self.align, self.insns, self.insn_flags = align, insns, insn_flags
+        self.relocs, self.code, self.jmp, self.insn_map = relocs, code, jmp, insn_map
 
     def pack(self) -> bytes:
-        body = [_BODY.pack(self.pc, self.flags, self.end, self.code_hash, self.align,
-                           len(self.insns), len(self.relocs), len(self.code),
-                           *self.jmp, len(self.insn_map))]
-        body += [_INSN.pack(*i) for i in self.insns]
-        body += [_MAP.pack(*m) for m in self.insn_map]
+        n, m = len(self.insns), len(self.insn_map)
+        body = [_BODY.pack(self.pc, self.flags, self.end, self.align, n,
+                           len(self.relocs), len(self.code), *self.jmp, m,
+                           len(self.guest)), self.guest,
+                _arrays(n, m).pack(*(i[0] for i in self.insns), *self.insn_flags,
+                                   *(i[1] for i in self.insns), *(i[2] for i in self.insns),
+                                   *(x[1] for x in self.insn_map), *(x[0] for x in self.insn_map))]
         body += [_RELOC.pack(*r) for r in self.relocs]
         body.append(self.code)
         b = b"".join(body)
         return _HDR.pack(RECORD_MAGIC, len(b), _h16(b)) + b
 
     @classmethod
-    def unpack(cls, body: bytes) -> "Entry":
-        (pc, flags, end, ch, align, ninsns, nrel, clen, ji0, jr0, ji1, jr1,
-         nmap) = _BODY.unpack_from(body, 0)
+    def unpack(cls, body) -> "Entry":
+        (pc, flags, end, align, n, nrel, clen, ji0, jr0, ji1, jr1, m,
+         glen) = _BODY.unpack_from(body, 0)
         off = _BODY.size
-        insns = list(_INSN.iter_unpack(body[off:off + ninsns * _INSN.size]))
-        off += ninsns * _INSN.size
-        imap = list(_MAP.iter_unpack(body[off:off + nmap * _MAP.size]))
-        off += nmap * _MAP.size
+        guest = bytes(body[off:off + glen])
+        off += glen
+        st = _arrays(n, m)
+        v = st.unpack_from(body, off)
+        off += st.size
+        pcs, fls, encs, sizes = v[:n], list(v[n:2 * n]), v[2 * n:3 * n], v[3 * n:4 * n]
+        imap = list(zip(v[4 * n + m:], v[4 * n:4 * n + m]))
         relocs = list(_RELOC.iter_unpack(body[off:off + nrel * _RELOC.size]))
         off += nrel * _RELOC.size
         code = bytes(body[off:off + clen])
-        if len(code) != clen:
+        if len(code) != clen or len(guest) != glen:
             raise ValueError("short record")
-        return cls(pc, flags, end, ch, align, insns, relocs, code, (ji0, jr0, ji1, jr1), imap)
+        return cls(pc, flags, end, guest, align, list(zip(pcs, encs, sizes)), fls, relocs, code,
+                   (ji0, jr0, ji1, jr1), imap)
+
+
+_ARRAYS: Dict[Tuple[int, int], struct.Struct] = {}
+
+
+def _arrays(n: int, m: int) -> struct.Struct:
+    """n insns: pcs, tb_flags (u64), encodings (u32), sizes (u8); m map
+    entries: guest pcs (u64), host offsets (u32); little-endian, unpadded."""
+    st = _ARRAYS.get((n, m))
+    if st is None:
+        st = _ARRAYS[(n, m)] = struct.Struct(f"<{2 * n}Q{n}I{n}B{m}Q{m}I")
+    return st
+
+
+def index_records(data: bytes) -> Dict[Tuple[int, int], List[Tuple[int, int, bytes]]]:
+    """(pc, flags) -> [(body offset, body length, digest)] of every complete
+    record of a page file (a torn or corrupt tail ends it); bodies are checked
+    and unpacked only when used."""
+    out: Dict[Tuple[int, int], List[Tuple[int, int, bytes]]] = {}
+    off, n = 0, len(data)
+    hdr, key = _HDR.unpack_from, _KEY.unpack_from
+    while off + _HDR.size <= n:
+        magic, blen, digest = hdr(data, off)
+        start = off + _HDR.size
+        if magic != RECORD_MAGIC or start + blen > n or blen < _BODY.size:
+            break
+        out.setdefault(key(data, start), []).append((start, blen, digest))
+        off = start + blen
+    return out
 
 
 def parse_records(data: bytes) -> List[Entry]:
     """Every complete, intact record of a page file (a torn or corrupt tail ends it)."""
     out = []
-    off, n = 0, len(data)
-    while off + _HDR.size <= n:
-        magic, blen, digest = _HDR.unpack_from(data, off)
-        start = off + _HDR.size
-        if magic != RECORD_MAGIC or start + blen > n:
-            break
+    recs = sorted(r for lst in index_records(data).values() for r in lst)
+    for start, blen, digest in recs:
         body = data[start:start + blen]
         if _h16(body) != digest:
             break
@@ -234,7 +268,6 @@ def parse_records(data: bytes) -> List[Entry]:
             out.append(Entry.unpack(body))
         except (struct.error, ValueError):
             break
-        off = start + blen
     return out
 
 
@@ -326,18 +359,43 @@ class TranslationCache:
             return None
 
     def _load_page(self, page: int, page_hash: bytes):
-        table: Dict[Tuple[int, int], List[Entry]] = {}
+        """The page file's records, indexed (pc, flags) -> [record]; a record is
+        (data, body offset, body length, digest) until used, then an Entry."""
         try:
             with open(self._path(page, page_hash), "rb") as f:
                 data = f.read()
         except OSError:
             data = b""
-        for e in parse_records(data):
-            lst = table.setdefault((e.pc, e.flags), [])
-            if all(x.code_hash != e.code_hash or x.end != e.end for x in lst):
-                lst.append(e)
+        table = {k: [(data, start, blen, dg) for start, blen, dg in recs]
+                 for k, recs in index_records(data).items()}
         self.pages[page] = (page_hash, table)
         return table
+
+    @staticmethod
+    def _matches(rec, pc: int, read_code) -> Optional[Entry]:
+        """The record's Entry if its guest bytes are those now at pc (else None)."""
+        if rec.__class__ is Entry:
+            e = rec
+            glen = len(e.guest)
+            try:
+                return e if read_code(pc, glen) == e.guest else None
+            except Exception:
+                return None
+        data, start, blen, digest = rec
+        glen = _GLEN.unpack_from(data, start + _BODY.size - 2)[0]
+        g0 = start + _BODY.size
+        try:
+            if read_code(pc, glen) != data[g0:g0 + glen]:
+                return None
+        except Exception:
+            return None
+        body = data[start:start + blen]
+        if _h16(body) != digest:
+            return None
+        try:
+            return Entry.unpack(body)
+        except (struct.error, ValueError):
+            return None
 
     # ---- lookup -------------------------------------------------------------------
     def lookup(self, pc: int, flags: int, read_code: Callable[[int, int], bytes]) -> Optional[Entry]:
@@ -354,14 +412,14 @@ class TranslationCache:
                 table = self._load_page(page, ph)
             else:
                 table = got[1]
-            for e in table.get((pc, flags), ()):
-                try:
-                    ok = _h16(read_code(pc, e.end - pc)) == e.code_hash
-                except Exception:
-                    ok = False
-                if ok:
-                    self.hits += 1
-                    return e
+            recs = table.get((pc, flags))
+            if recs:
+                for i, rec in enumerate(recs):
+                    e = self._matches(rec, pc, read_code)
+                    if e is not None:
+                        recs[i] = e
+                        self.hits += 1
+                        return e
             if got is None:
                 break
             # the page may have changed since it was loaded: look again by content
@@ -376,16 +434,15 @@ class TranslationCache:
     def pending(self, ops, pc: int, flags: int, end: int, insns, insn_flags, read_code) -> None:
         """The front end translated the block whose IR is `ops`: remember what
         the entry needs until the code generator has compiled exactly that list."""
-        if not insns or end <= pc:
+        if not insns or end <= pc or end - pc > 0xFFFF:
             self._pending = None
             return
         try:
-            code_hash = _h16(read_code(pc, end - pc))
+            guest = read_code(pc, end - pc)
         except Exception:
             self._pending = None
             return
-        ins = [(p, enc, size, fl) for (p, enc, size), fl in zip(insns, insn_flags)]
-        self._pending = (ops, pc, flags, end, code_hash, ins, read_code)
+        self._pending = (ops, pc, flags, end, guest, list(insns), list(insn_flags), read_code)
 
     def generated(self, ops, res, code_addr: int, asm, tb_relocs, epilogue: int) -> None:
         """The code generator compiled `ops` into res (GenResult) at code_addr with
@@ -396,7 +453,7 @@ class TranslationCache:
         self._pending = None
         if asm.unrelocatable:
             return
-        _, pc, flags, end, code_hash, ins, read_code = p
+        _, pc, flags, end, guest, insns, insn_flags, read_code = p
         lo, hi = self.so_range
         relocs = [(R_TB, pos, n) for pos, n in tb_relocs]
         for kind, pos, val in asm.relocs:
@@ -410,8 +467,8 @@ class TranslationCache:
                 return                      # something we cannot relocate: not cached
         jmp = tuple(NO_JMP if x is None else x for x in
                     (res.jmp_insn[0], res.jmp_reset[0], res.jmp_insn[1], res.jmp_reset[1]))
-        entry = Entry(pc, flags, end, code_hash, code_addr & 15, ins, relocs, res.code, jmp,
-                      list(res.insn_map))
+        entry = Entry(pc, flags, end, guest, code_addr & 15, insns, insn_flags, relocs,
+                      res.code, jmp, list(res.insn_map))
         page = pc & ~(PAGE - 1)
         ph = self._page_hash(read_code, page)
         if ph is None:

@@ -470,7 +470,7 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
             def materialize():
                 return _translate(read_code, pc, flags, max_insns).ir
             return TranslatedBlock(pc, flags, e.end, _tcache.CachedIR(e, materialize),
-                                   [i[:3] for i in e.insns], [i[3] for i in e.insns])
+                                   e.insns, e.insn_flags)
     blk = _translate(read_code, pc, flags, max_insns)
     if tc is not None:
         tc.pending(blk.ir.ops, pc, flags, blk.end, blk.insns, blk.insn_flags, read_code)
