@@ -29,6 +29,8 @@ X0, X1, X2, X3 = XMM0, XMM1, XMM2, XMM3
 X4, X5, X6, X7 = 4, 5, 6, 7
 K_ABS, K_M1, K_TINY = 13, 14, 15          # constants: 0x7fffffff, -1, 0x007fffff
 BAD = 12                                  # accumulated mask of lanes needing the slow path
+MINCHAIN = 11                             # running minimum of |v| - 1 over the tested vectors
+U0, U1, U2 = 8, 9, 10                     # u-values of the inputs
 
 # ------------------------------------------------------------------ tables
 SAVED_MXCSR = Mem(RSP, -16)               # red zone (fp.py uses [rsp-8])
@@ -54,6 +56,7 @@ class FastPath:
         self.done = s.a.label("vfp_done")
         self.save = save
         self.bad = None                               # xmm accumulating bad-lane masks
+        self.chain = False                            # MINCHAIN holds u-values
         A = s.a
         if x is not None and x.fp_guard is not None and x.fp_guard_mask:
             A.TEST32_mi(Mem(RBP, x.fp_guard.offset), x.fp_guard_mask & 0xFFFFFFFF)
@@ -71,24 +74,20 @@ class FastPath:
         else:
             self.A.POR_xx(BAD, m)
 
-    def tiny(self, v: int, tmp: int, with_zero: bool = False) -> None:
-        """Lanes of v with 0 < |v| <= the smallest normal (with_zero: 0 too)."""
+    def u(self, v: int, dst: int) -> int:
+        """dst = |v| - 1 per lane (a zero gives 0xffffffff), folded into the
+        running unsigned minimum: a lane is tiny (0 < |v| <= the smallest
+        normal) iff that value is <= 0x7fffff, tested once in test()."""
         A = self.A
-        vmove(self.s, tmp, v)
-        A.PAND_xx(tmp, K_ABS)
-        if not with_zero:
-            A.PADDD_xx(tmp, K_M1)                     # |v| - 1: zero wraps to 0xffffffff
-            y = tmp + 1
-            vmove(self.s, y, tmp)
-            A.PMINUD_xx(y, K_TINY)
-            A.PCMPEQD_xx(y, tmp)
-            self._acc(y)
-            return
-        y = tmp + 1
-        splat32(self.s, y, 0x00800000)
-        A.PMINUD_xx(y, tmp)
-        A.PCMPEQD_xx(y, tmp)
-        self._acc(y)
+        vmove(self.s, dst, v)
+        A.PAND_xx(dst, K_ABS)
+        A.PADDD_xx(dst, K_M1)
+        if self.chain:
+            A.PMINUD_xx(MINCHAIN, dst)
+        else:
+            vmove(self.s, MINCHAIN, dst)
+            self.chain = True
+        return dst
 
     def nan(self, v: int, tmp: int) -> None:
         vmove(self.s, tmp, v)
@@ -100,26 +99,28 @@ class FastPath:
         self.A.CMPPS_xxi(tmp, b, 3)
         self._acc(tmp)
 
-    def underflow_zero(self, r: int, a: int, b: int, t1: int, t2: int) -> None:
-        """Lanes where |r| <= the smallest normal (zero included) although
-        neither factor is zero: an underflow (t1, t1+1, t2 clobbered)."""
-        A, t3 = self.A, t1 + 1
-        vmove(self.s, t1, r)
-        A.PAND_xx(t1, K_ABS)
-        splat32(self.s, t2, 0x00800000)
-        A.PMINUD_xx(t2, t1)
-        A.PCMPEQD_xx(t2, t1)                          # |r| <= min normal
-        for f in (a, b):
-            vmove(self.s, t1, f)
-            A.PAND_xx(t1, K_ABS)
-            A.PXOR_xx(t3, t3)
-            A.PCMPEQD_xx(t1, t3)                      # factor == 0
-            A.PANDN_xx(t1, t2)                        # ~(factor == 0) & t2
-            vmove(self.s, t2, t1)
-        self._acc(t2)
+    def mul_underflow(self, r: int, ua: int, ub: int) -> None:
+        """A product r of factors whose u-values are ua, ub: tiny, or zero
+        although no factor is zero (an underflow).  Clobbers X4-X6."""
+        A = self.A
+        ru = self.u(r, X4)                            # tiny: through the chain
+        vmove(self.s, X5, ru)
+        A.PCMPEQD_xx(X5, K_M1)                        # r == 0
+        vmove(self.s, X6, ua)
+        A.PMAXUD_xx(X6, ub)
+        A.PCMPEQD_xx(X6, K_M1)                        # a factor is zero
+        A.PANDN_xx(X6, X5)
+        self._acc(X6)
 
     def test(self) -> None:
         """Branch to the slow path if any lane is bad."""
+        A = self.A
+        if self.chain:
+            vmove(self.s, X7, MINCHAIN)
+            A.PMINUD_xx(X7, K_TINY)
+            A.PCMPEQD_xx(X7, MINCHAIN)
+            self._acc(X7)
+            self.chain = False
         if self.bad is not None:
             self.A.PTEST_xx(self.bad, self.bad)
             self.A.J_l(CC_NE, self.slow)
@@ -155,11 +156,11 @@ def low_farith(s, op, e, d, a, b, i, n, x):
     A = s.a
     fp = FastPath(s, op, d, a, b, i, n, x)
     _load(s, a, b, n)
-    fp.tiny(X0, X4)
-    fp.tiny(X1, X4)
+    fp.u(X0, U0)
+    fp.u(X1, U1)
     if op in ("fmla", "fmls"):
         vload(s, X2, d, n)
-        fp.tiny(X2, X4)
+        fp.u(X2, U2)
     vmove(s, X3, X0)
     if op in ("fadd", "fsub", "fabd"):
         (A.ADDPS_xx if op == "fadd" else A.SUBPS_xx)(X3, X1)
@@ -167,14 +168,14 @@ def low_farith(s, op, e, d, a, b, i, n, x):
         A.MULPS_xx(X3, X1)
     fp.nan(X3, X4)
     if op in ("fmul", "fmla", "fmls"):
-        fp.underflow_zero(X3, X0, X1, X4, X6)
+        fp.mul_underflow(X3, U0, U1)
     else:
-        fp.tiny(X3, X4)
+        fp.u(X3, X4)
     if op in ("fmla", "fmls"):
         (A.ADDPS_xx if op == "fmla" else A.SUBPS_xx)(X2, X3)
         vmove(s, X3, X2)
         fp.nan(X3, X4)
-        fp.tiny(X3, X4)
+        fp.u(X3, X4)
     fp.test()
     if op == "fabd":
         A.ANDPS_xx(X3, K_ABS)
@@ -190,14 +191,14 @@ def low_fma(s, op, e, d, a, b, i, n, x):
     fp = FastPath(s, op, d, a, b, i, n, x)
     _load(s, a, b, n)
     vload(s, X2, d, n)
-    for v in (X0, X1, X2):
-        fp.tiny(v, X4)
+    for v, u in ((X0, U0), (X1, U1), (X2, U2)):
+        fp.u(v, u)
     if op == "fms":
         splat32(s, X3, SIGN)
         A.XORPS_xx(X0, X3)
     A.VFMADD231PS_xxx(X2, X0, X1)                     # d + a*b, one rounding
     fp.nan(X2, X4)
-    fp.underflow_zero(X2, X0, X1, X4, X6)
+    fp.mul_underflow(X2, U0, U1)                      # zero with non-zero factors: slow
     fp.test()
     vstore(s, d, X2, n)
     fp.finish()
@@ -210,8 +211,8 @@ def low_fminmax(s, op, e, d, a, b, i, n, x):
     A = s.a
     fp = FastPath(s, op, d, a, b, i, n, x, save=False)
     _pairs_or_load(s, op, a, b, n)
-    fp.tiny(X0, X4)
-    fp.tiny(X1, X4)
+    fp.u(X0, U0)
+    fp.u(X1, U1)
     fp.unordered(X0, X1, X4)
     fp.test()
     vmove(s, X2, X0)
@@ -247,11 +248,11 @@ def low_fpadd(s, op, e, d, a, b, i, n, x):
     A = s.a
     fp = FastPath(s, op, d, a, b, i, n, x)
     _pairs_or_load(s, op, a, b, n)
-    fp.tiny(X0, X4)
-    fp.tiny(X1, X4)
+    fp.u(X0, U0)
+    fp.u(X1, U1)
     A.ADDPS_xx(X0, X1)
     fp.nan(X0, X4)
-    fp.tiny(X0, X4)
+    fp.u(X0, X4)
     fp.test()
     vstore(s, d, X0, 8)
     fp.finish()
@@ -270,8 +271,8 @@ def low_fcmp(s, op, e, d, a, b, i, n, x):
     else:
         base = op
         _load(s, a, b, n)
-    fp.tiny(X0, X4)
-    fp.tiny(X1, X4)
+    fp.u(X0, U0)
+    fp.u(X1, U1)
     fp.test()
     if base.startswith("fa"):
         A.ANDPS_xx(X0, K_ABS)
@@ -297,20 +298,20 @@ def low_frecps(s, op, e, d, a, b, i, n, x):
     A = s.a
     fp = FastPath(s, op, d, a, b, i, n, x)
     _load(s, a, b, n)
-    fp.tiny(X0, X4)
-    fp.tiny(X1, X4)
+    fp.u(X0, U0)
+    fp.u(X1, U1)
     vmove(s, X3, X0)
     A.MULPS_xx(X3, X1)
     fp.nan(X3, X4)
-    fp.underflow_zero(X3, X0, X1, X4, X6)
+    fp.mul_underflow(X3, U0, U1)
     splat32(s, X2, F_TWO if op == "frecps" else F_THREE)
     A.SUBPS_xx(X2, X3)
     fp.nan(X2, X4)
-    fp.tiny(X2, X4)
+    fp.u(X2, X4)
     if op == "frsqrts":
         splat32(s, X5, F_ONE_HALF)
         A.MULPS_xx(X2, X5)
-        fp.tiny(X2, X4)
+        fp.u(X2, X4)
     fp.test()
     vstore(s, d, X2, n)
     fp.finish()
@@ -322,7 +323,7 @@ def low_fcvt(s, op, e, d, a, b, i, n, x):
     fp = FastPath(s, op, d, a, b, i, n, x)
     vload(s, X0, a, n)
     if op in ("fcvt_fs", "fcvt_fu"):
-        fp.tiny(X0, X4)
+        fp.u(X0, U0)
         if i:
             splat32(s, X1, (127 + i) << 23)           # 2^i (exact scaling)
             A.MULPS_xx(X0, X1)
@@ -370,7 +371,7 @@ def low_frint(s, op, e, d, a, b, i, n, x):
     A = s.a
     fp = FastPath(s, op, d, a, b, i, n, x)
     vload(s, X0, a, n)
-    fp.tiny(X0, X4)
+    fp.u(X0, U0)
     exact = op != "frint" or i & 8
     A.ROUNDPS_xxi(X0, X0, SSE_ROUND[mode] | (0 if exact else 8))
     if op == "frint":
