@@ -76,21 +76,39 @@ SYNCHRONOUS_MASK = sum(sigbit(s) for s in SYNCHRONOUS)
 ALL_MASK = (1 << NSIG) - 1
 
 
+# guest signal -> host signal (both asm-generic: the same numbers, 1..64)
+GUEST_TO_HOST_SIG = {sig: sig for sig in range(1, NSIG + 1)}
+HOST_TO_GUEST_SIG = {h: g for g, h in GUEST_TO_HOST_SIG.items()}
+_IDENTITY = all(g == h for g, h in GUEST_TO_HOST_SIG.items())
+
+
 def guest_to_host_sig(sig: int) -> int:
-    """Host signal number of guest signal `sig` (identity; 0 if out of range)."""
-    return sig if 1 <= sig <= NSIG else 0
+    """Host signal number of guest signal `sig` (0 if it has none)."""
+    return GUEST_TO_HOST_SIG.get(sig, 0)
 
 
 def host_to_guest_sig(sig: int) -> int:
-    return sig if 1 <= sig <= NSIG else 0
+    return HOST_TO_GUEST_SIG.get(sig, 0)
+
+
+def _map_mask(mask: int, table) -> int:
+    out = 0
+    for a, b in table.items():
+        if mask >> (a - 1) & 1:
+            out |= 1 << (b - 1)
+    return out
 
 
 def guest_to_host_mask(mask: int) -> int:
-    return mask & ALL_MASK
+    if _IDENTITY:
+        return mask & ALL_MASK                   # no bit shuffling
+    return _map_mask(mask, GUEST_TO_HOST_SIG)
 
 
 def host_to_guest_mask(mask: int) -> int:
-    return mask & ALL_MASK
+    if _IDENTITY:
+        return mask & ALL_MASK
+    return _map_mask(mask, HOST_TO_GUEST_SIG)
 
 
 # ----------------------------------------------------- sigaction (ARM = x86-64)
