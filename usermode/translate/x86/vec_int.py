@@ -847,3 +847,113 @@ VOP_INLINE.update({
     "tbl": low_tbl, "tbx": low_tbl,
 })
 VOP_INLINE["mul"] = low_mul
+
+
+# ------------------------------------------------------- shifts by register
+def _pow2_words(s, dst: int, cnt: int, tmp: int) -> None:
+    """dst = 2^cnt per 16-bit lane (cnt in 0..15 in the low byte of each lane)."""
+    A = s.a
+    lo = bytes([(1 << k) & 0xFF for k in range(16)])
+    hi = bytes([(1 << k) >> 8 for k in range(16)])
+    vmove(s, tmp, cnt)
+    vsplat(s, dst, 2, 0xFF00)
+    A.POR_xx(tmp, dst)                             # high byte index 0xff: zero
+    vconst(s, dst, lo)
+    A.PSHUFB_xx(dst, tmp)                          # low bytes of 2^cnt
+    A.PSLLW_xi(tmp, 8)
+    vsplat(s, X7, 2, 0x00FF)
+    A.POR_xx(tmp, X7)                              # low byte index 0xff, count in the high
+    vconst(s, X7, hi)
+    A.PSHUFB_xx(X7, tmp)
+    A.POR_xx(dst, X7)
+
+
+def _pow2_dwords(s, dst: int, exp: int) -> None:
+    """dst = 2^exp per 32-bit lane (exp in 0..31) through the float exponent
+    field: 2^min(exp, 30) converts exactly (no MXCSR flag: this is integer
+    code), and the exp == 31 lanes are doubled to 0x80000000."""
+    A = s.a
+    vsplat(s, X7, 4, 30)
+    vmove(s, dst, exp)
+    A.PMINSD_xx(dst, X7)
+    vsplat(s, X7, 4, 127)
+    A.PADDD_xx(dst, X7)
+    A.PSLLD_xi(dst, 23)
+    A.CVTTPS2DQ_xx(dst, dst)
+    vsplat(s, X7, 4, 31)
+    A.PCMPEQD_xx(X7, exp)
+    A.PAND_xx(X7, dst)
+    A.PADDD_xx(dst, X7)
+
+
+def low_shl_reg(s, op, e, d, a, b, i, n, x):
+    """VSHL by register (e 2, 4): left shifts as multiplies by 2^c, right
+    shifts as the high half of a * 2^(w - r) (arithmetic: on a ^ sign),
+    selected per lane by the sign of the count c (the low byte of b's lane)."""
+    if e not in (2, 4):
+        return False
+    A = s.a
+    w = 8 * e
+    signed = op == "shl_s"
+    vload(s, X1, a, n)
+    vload(s, X2, b, n)
+    shl_elems(s, X2, e, w - 8, X3)
+    shr_elems(s, X2, e, w - 8, True, X3)           # X2 = count, sign-extended
+    # left: a * 2^min(c, w-1), zero where c >= w
+    vsplat(s, X6, e, w - 1)
+    vmove(s, X3, X2)
+    _op(s, _mm("s", 0, e), X3, X6)                 # min(c, w-1)
+    zero(s, X5)
+    _op(s, _mm("s", 1, e), X3, X5)                 # max(., 0)
+    if e == 2:
+        _pow2_words(s, X4, X3, X5)
+        A.PMULLW_xx(X4, X1)
+    else:
+        _pow2_dwords(s, X4, X3)
+        A.PMULLD_xx(X4, X1)
+    vsplat(s, X6, e, w)
+    _op(s, "PCMPGT" + SUF[e], X6, X2)              # c < w
+    A.PAND_xx(X4, X6)                              # X4 = left result
+    # right: r = min(-c, w); x = a ^ sign (signed); hi(x * 2^(w - r)) ^ sign
+    zero(s, X3)
+    _op(s, "PSUB" + SUF[e], X3, X2)                # -c
+    vsplat(s, X6, e, w)
+    _op(s, _mm("s", 0, e), X3, X6)                 # r = min(-c, w)  (c < 0 lanes: 1..w)
+    _op(s, "PSUB" + SUF[e], X6, X3)                # w - r
+    zero(s, X5)
+    _op(s, _mm("s", 1, e), X6, X5)                 # clamp the unused (c >= 0) lanes
+    vsplat(s, X5, e, w - 1)
+    _op(s, _mm("s", 0, e), X6, X5)
+    if signed:
+        vmove(s, X5, X1)
+        getattr(A, f"PSRA{SUF[e]}_xi")(X5, w - 1)  # sign
+        A.PXOR_xx(X1, X5)
+    if e == 2:
+        _pow2_words(s, X3, X6, X0)
+        A.PMULHUW_xx(X3, X1)
+        # r == w (a shift by 16 or more): the multiplier is 2^0, product high 0: fine
+    else:
+        _pow2_dwords(s, X3, X6)
+        vmove(s, X0, X1)
+        vmove(s, X6, X3)
+        A.PMULUDQ_xx(X0, X3)                       # lanes 0, 2
+        A.PSRLQ_xi(X1, 32)
+        A.PSRLQ_xi(X6, 32)
+        A.PMULUDQ_xx(X1, X6)                       # lanes 1, 3
+        A.PSRLQ_xi(X0, 32)
+        A.PBLENDW_xxi(X0, X1, 0xCC)
+        vmove(s, X3, X0)
+    if signed:
+        A.PXOR_xx(X3, X5)
+    # select by the sign of c (blendv takes its mask in xmm0)
+    zero(s, X0)
+    _op(s, "PCMPGT" + SUF[e], X0, X2)              # c < 0
+    if e == 2:
+        A.PBLENDVB_xx(X4, X3)
+    else:
+        A.BLENDVPS_xx(X4, X3)
+    vstore(s, d, X4, n)
+
+
+VOP_INLINE["shl_s"] = low_shl_reg
+VOP_INLINE["shl_u"] = low_shl_reg
