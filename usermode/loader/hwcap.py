@@ -53,8 +53,9 @@ HWCAP2_BITS = {
 }
 
 # ---- what pyqemu advertises: the one place to change ------------------------
-# Not yet: vfp/vfpv3/vfpv4/vfpd32/neon (floating point and SIMD), lpae.
-ADVERTISED = ["swp", "half", "thumb", "fastmult", "edsp", "tls", "idiva", "idivt"]
+# Not yet: neon (SIMD), lpae.  vfp*: VFPv4 with 32 D registers (docs/FLOATING_POINT.md).
+ADVERTISED = ["swp", "half", "thumb", "fastmult", "vfp", "edsp", "vfpv3", "tls", "vfpv4", "idiva",
+              "idivt", "vfpd32"]
 ADVERTISED2: list = []
 
 HWCAP = 0
