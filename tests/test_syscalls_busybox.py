@@ -70,8 +70,20 @@ def applet_dir(root, runner, busybox):
 
 @pytest.mark.skipif(H.missing_tools(need_qemu=True) is not None,
                     reason=str(H.missing_tools(need_qemu=True)))
-def test_busybox_script_same_as_qemu(tmp_path):
+def test_busybox_script_same_as_qemu():
     busybox = fetch_busybox()
+    # a scratch directory of our own: the run takes minutes, and pytest sessions
+    # started meanwhile on the same machine prune old directories of the shared
+    # pytest temporary root
+    tmp_path = BB_DIR / f"run-{os.getpid()}"
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    try:
+        _run_both(busybox, tmp_path)
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _run_both(busybox, tmp_path):
     out = {}
     for runner in ("qemu", "pyqemu"):
         root = tmp_path / runner
