@@ -110,9 +110,6 @@ def test_quick_neon_integer(isa):
 
 
 @needs_tools
-@pytest.mark.xfail(strict=True, reason="open pyqemu VFP bugs: VMRS/VMSR bypass the FP "
-                                       "environment, slow-path rounding, VCVT fixed point "
-                                       "(tests/risu_regressions/vfp-*.json)")
 @pytest.mark.parametrize("isa", ["a32", "t32"])
 def test_quick_floating_point(isa):
     """VFP data processing and NEON floating point (tag "fp")."""

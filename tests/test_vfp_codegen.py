@@ -224,7 +224,10 @@ CASES = {
     **{f"itof{ty.bits}-{cv!r}": ((lambda cv: lambda b, d, x: b.itof(d, x, ARM_FP, cv))(cv), 1, I32, ty)
        for ty in (I32, I64)
        for cv in (FCvt(True, FPR_DYNAMIC), FCvt(False, FPR_DYNAMIC), FCvt(True, FPR_DYNAMIC, 16),
-                  FCvt(False, FPR_DYNAMIC, 32))},
+                  FCvt(False, FPR_DYNAMIC, 32),
+                  # static rounding (ARM fixed-point VCVT: nearest even whatever the FPSCR says)
+                  FCvt(True, FPR_NEAREST_EVEN), FCvt(False, FPR_NEAREST_EVEN, 8),
+                  FCvt(True, FPR_ZERO, 3), FCvt(False, FPR_UP))},
     **{f"fround{ty.bits}-{rm}{'x' if x else ''}":
        ((lambda rm, x: lambda b, d, v: b.fround(d, v, ARM_FP, rm, x))(rm, x), 1, ty, ty)
        for ty in (I32, I64) for rm in (FPR_NEAREST_EVEN, FPR_UP, FPR_DOWN, FPR_ZERO, FPR_DYNAMIC,

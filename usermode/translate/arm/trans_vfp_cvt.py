@@ -82,6 +82,8 @@ def trans_VCVT_fix(ctx, f) -> bool:
     if f["op"]:                                   # to fixed: round toward zero
         t = ctx.tmp()
         b.ftoi(t, reg, ARM_FP, FCvt(signed, FPR_ZERO, fbits, size))
+        if size == 16:                            # Extend(result, unsigned): the whole register
+            (b.ext16s if signed else b.ext16u)(t, t)
         if dbl:
             (b.ext32s if signed else b.ext32u)(reg, t)
         else:
@@ -94,7 +96,7 @@ def trans_VCVT_fix(ctx, f) -> bool:
         b.mov(src, reg)
     if size == 16:
         (b.ext16s if signed else b.ext16u)(src, src)
-    b.itof(reg, src, ARM_FP, FCvt(signed, FPR_DYNAMIC, fbits))
+    b.itof(reg, src, ARM_FP, FCvt(signed, FPR_NEAREST_EVEN, fbits))   # FixedToFP: TIEEVEN
     return True
 
 

@@ -7,11 +7,13 @@ S and D lists; VPUSH = VSTMDB sp!, VPOP = VLDMIA sp!; FLDMX/FSTMX with an
 odd word count), VMOV core<->S, VMOV two cores<->D, VMOV two cores<->two S,
 VMOV S<->S and D<->D, VMOV immediate (VFPExpandImm), VMOV core<->scalar
 (Dn[x], 8/16/32-bit lanes), VMRS/VMSR FPSCR (VMRS APSR_nzcv, FPSCR copies
-FPSCR's NZCV to the flags).
+FPSCR's NZCV to the flags; VMRS/VMSR Rt go through gen_vfp, since the IEEE
+cumulative flags and the rounding mode live in the host MXCSR).
 
 Register numbering, as in the ARM ARM: a single register is Vx:X (``vd``
 then the ``d`` bit), a double register X:Vx.  The S registers are 32-bit
-views of the D registers (gen_mem.sreg).  The FPSCR is a stored word.
+views of the D registers (gen_mem.sreg).  The FPSCR is a stored word plus
+the flags accumulated in the host status (gen_vfp.gen_vmrs_fpscr).
 
 Usage::
 
@@ -25,6 +27,7 @@ from ..ir import I64, MO_Q, MO_UL, Const
 from .cpu import FLAG_CF, FLAG_NF, FLAG_VF, FLAG_ZF, FPSCR, REG
 from .gen_mem import addr_add, base_reg, dreg, sreg
 from .gen_table import build, t32_rows
+from .gen_vfp import gen_vmrs_fpscr, gen_vmsr_fpscr
 
 
 def _x(**kw):
@@ -200,7 +203,7 @@ def trans_VMRS(ctx, f) -> bool:
         return False                    # FPSID, MVFRx, FPEXC: not at PL0
     b = ctx.b
     if f["rt"] != 15:
-        b.mov(REG[f["rt"]], FPSCR)
+        gen_vmrs_fpscr(ctx, REG[f["rt"]])     # the word | the host's IEEE flags
         return True
     # VMRS APSR_nzcv, FPSCR
     v = ctx.tmp()
@@ -219,7 +222,7 @@ def trans_VMRS(ctx, f) -> bool:
 def trans_VMSR(ctx, f) -> bool:
     if f["reg"] != _FPSCR_REG or f["rt"] == 15:
         return False
-    ctx.b.mov(FPSCR, REG[f["rt"]])
+    gen_vmsr_fpscr(ctx, REG[f["rt"]])         # word, host flags and rounding mode
     return True
 
 

@@ -386,19 +386,21 @@ static uint64_t a_ftoi(Ctx *x, int f64, uint64_t a, int sgn, int rmode, int fbit
     return sgn ? (uint64_t)(int64_t)r : (uint64_t)r;
 }
 
-/* FixedToFP: integer a (ibits wide, sgn) * 2^-fbits, rounded by the dynamic mode */
-static uint64_t a_itof(Ctx *x, int f64, uint64_t a, int sgn, int fbits, int ibits)
+/* FixedToFP: integer a (ibits wide, sgn) * 2^-fbits, rounded by rmode
+ * (FPR_DYNAMIC: the FPSCR's; ARM's fixed-point VCVT: nearest even) */
+static uint64_t a_itof(Ctx *x, int f64, uint64_t a, int sgn, int fbits, int ibits, int rmode)
 {
     uint32_t mx, mx2 = 0;
     uint64_t r;
+    rmode = a_dyn(x, rmode);
     if (ibits < 64)
         a = sgn ? (uint64_t)(((int64_t)(a << (64 - ibits))) >> (64 - ibits))
                 : a & ((1ull << ibits) - 1);
     if (!sgn && (a >> 63)) {             /* halve with a sticky bit, convert, double */
-        r = hw(HW_ITOF, f64, (a >> 1) | (a & 1), 0, 0, x, x->rmode, &mx);
-        r = hw(HW_ADD, f64, r, r, 0, x, x->rmode, &mx2);
+        r = hw(HW_ITOF, f64, (a >> 1) | (a & 1), 0, 0, x, rmode, &mx);
+        r = hw(HW_ADD, f64, r, r, 0, x, rmode, &mx2);
     } else {
-        r = hw(HW_ITOF, f64, a, 0, 0, x, x->rmode, &mx);
+        r = hw(HW_ITOF, f64, a, 0, 0, x, rmode, &mx);
     }
     x->ff |= mx_to_ff(mx | mx2) & (FF_INEXACT | FF_OVERFLOW);
     if (fbits) {                         /* exact: the result stays normal */
@@ -550,7 +552,7 @@ static uint64_t arm_eval(Ctx *x, uint32_t opc, uint64_t a, uint64_t b, uint64_t 
     case OP_CMP: return a_fcmp(x, f64, a, b, flag);
     case OP_CVT: return a_fcvt(x, f64, a);
     case OP_FTOI: return a_ftoi(x, f64, a, flag, rmode, fbits, ibits);
-    case OP_ITOF: return a_itof(x, f64, a, flag, fbits, ibits);
+    case OP_ITOF: return a_itof(x, f64, a, flag, fbits, ibits, rmode);
     case OP_ROUND: return a_fround(x, f64, a, rmode, flag);
     case OP_FTOH: return a_ftoh(x, f64, a);
     case OP_HTOF: return a_htof(x, f64, a);

@@ -507,9 +507,16 @@ def gen_ftoi(s, d, a, m, cv) -> None:
 
 
 def gen_itof(s, d, a, m, cv) -> None:
+    """CVTSI2S* rounds by the MXCSR (the guest's dynamic mode).  With a static
+    rounding mode (ARM's fixed-point VCVT rounds to nearest even whatever
+    FPSCR.RMode says) only exact conversions stay inline: 32-bit integers to
+    binary64, and integers of magnitude <= 2^24 to binary32; others take the
+    slow path, which rounds by the op's mode."""
     A, ty = s.a, d.type
-    if cv.ibits == 64 and not cv.signed:
-        gen_slow_call(s, m, fp_opcode("itof", ty is I64, False, 0, cv.fbits, 64), d, (a,))
+    opc = fp_opcode("itof", ty is I64, cv.signed, cv.rmode, cv.fbits, cv.ibits)
+    static = cv.rmode != FPR_DYNAMIC
+    if (cv.ibits == 64 and not cv.signed) or (static and cv.ibits == 64):
+        gen_slow_call(s, m, opc, d, (a,))
         return
     if cv.ibits == 64 or not cv.signed:
         s.load(RAX, a) if cv.ibits == 64 else s.load32(RAX, a)    # u32: zero-extended
@@ -517,12 +524,24 @@ def gen_itof(s, d, a, m, cv) -> None:
     else:
         s.load32(RAX, a)
         form = "32"
+    sl = None
+    if static and ty is I32:                     # may round: exact only below 2^24
+        sl = Slow(s, m, opc, d, (a,))
+        if cv.signed:
+            A.MOV32_rr(RCX, RAX)
+            A.ADD32_ri(RCX, 1 << 24)
+            A.CMP32_ri(RCX, 1 << 25)
+        else:
+            A.CMP32_ri(RAX, 1 << 24)
+        A.J_l(CC_A, sl.label)
     A.XORPS_xx(XMM0, XMM0)                       # no false dependency on xmm0
     getattr(A, f"CVTSI2{sfx(ty)}{form}_xr")(XMM0, RAX)
     if cv.fbits:                                 # exact: the result stays normal
         _load_fconst(s, XMM1, 2.0 ** -cv.fbits, ty)
         _op(s, "MUL", ty, XMM0, XMM1)
     xstore(s, d, XMM0)
+    if sl:
+        sl.finish()
 
 
 def gen_fround(s, d, a, m, rmode, exact) -> None:
