@@ -103,6 +103,22 @@ def test_program_matches_qemu(prog, variant):
     assert got.returncode == want.returncode
 
 
+@needs_tools
+def test_warm_translation_cache(tmp_path):
+    """Every block from the on-disk translation cache (usermode/translate/tcache.py),
+    so no trans_* table is ever loaded: the runtime's slow paths must still know
+    where FPSCR is (FZ, DN, IDC of fp_env).  Once they did not: the second run
+    read the modes from the wrong word."""
+    exe = build("fp_env", "arm")
+    want = subprocess.run([QEMU, str(exe)], capture_output=True, timeout=300)
+    env = dict(os.environ, PYQEMU_TCACHE="1", PYQEMU_TCACHE_DIR=str(tmp_path))
+    for run in ("cold", "warm"):
+        got = subprocess.run([sys.executable, "-m", "usermode", str(exe)], capture_output=True,
+                             timeout=900, cwd=REPO, env=env)
+        assert got.stdout == want.stdout, f"{run} cache:\n" + first_difference(want.stdout, got.stdout)
+    assert any(tmp_path.rglob("*.tc")), "nothing was cached"
+
+
 if __name__ == "__main__":
     prog, variant = sys.argv[1], sys.argv[2]
     exe = build(prog, variant)

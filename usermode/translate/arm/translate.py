@@ -34,6 +34,11 @@ from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder
                   Value)
 from .cpu import (EXCEPTION, EXC_ARG, EXC_ARG2, FLAG_CF, FLAG_NF, FLAG_VF, FLAG_ZF, PC,
                   REG, TB_FLAGS, TBFLAG_IT_SHIFT, TBFLAG_THUMB)
+# Imported for their side effect, whether or not anything is ever decoded (with
+# a warm translation cache every block may come from disk and the trans_*
+# tables never load): they tell the runtime's VFP and NEON slow paths where
+# FPSCR is (fp_arm_configure, neon_configure).
+from . import gen_neon as _gen_neon, gen_vfp as _gen_vfp  # noqa: F401
 
 MAX_INSNS = 128
 PAGE = 4096
