@@ -6,9 +6,8 @@ value), the smallest normal and products rounding to it, the largest finite
 values -- in every lane position, D and Q, ARM and Thumb; the inline SSE code
 and the C reference both.
 
-Cumulative IEEE flags are compared too: the harness's child routes VMRS
-through gen_vfp.gen_vmrs_fpscr (FPSCR word | host flags), see
-test_neon_harness._route_fpscr."""
+Cumulative IEEE flags are compared too (VMRS reads FPSCR as the word |
+the host's accumulated flags, gen_vfp.gen_vmrs_fpscr)."""
 import itertools
 
 import pytest

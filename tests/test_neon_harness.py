@@ -60,8 +60,7 @@ def f32(x: float) -> int:
 def run_pyqemu(elf: str, helpers: bool = False):
     env = dict(os.environ)
     env["PYQEMU_VEC_HELPERS"] = "1" if helpers else "0"
-    env["PYQEMU_TCACHE"] = "0"           # the child patches the translator (_route_fpscr)
-    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--run-routed", elf],
+    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--run", elf],
                        capture_output=True, timeout=300, cwd=ROOT, env=env)
     return r.stdout, r.returncode, r.stderr.decode(errors="replace")
 
@@ -101,43 +100,13 @@ def check(cases: List[MemCase], helpers_too: bool = True, fpscr_mask: int = 0xFF
             raise AssertionError("\n\n".join(report))
 
 
-def _route_fpscr() -> None:
-    """Test-only: make VMRS/VMSR FPSCR go through gen_vfp's routing (FPSCR =
-    the word | the host's accumulated IEEE flags), so that the cumulative
-    flags of vector float ops are compared with qemu's even while
-    trans_vfp_move still reads the bare word."""
-    from usermode.translate.arm import translate as T
-    from usermode.translate.arm.cpu import REG
-    from usermode.translate.arm.gen_vfp import gen_vmrs_fpscr, gen_vmsr_fpscr
-    T._load_tables()
-    for dec in (T.A32, T.T32):
-        for p in dec.patterns:
-            if p.name == "VMRS":
-                orig = p.trans
-
-                def vmrs(ctx, f, orig=orig):
-                    if f["reg"] != 1 or f["rt"] == 15:
-                        return orig(ctx, f)
-                    gen_vmrs_fpscr(ctx, REG[f["rt"]])
-                    return True
-                p.trans = vmrs
-            elif p.name == "VMSR":
-                def vmsr(ctx, f):
-                    if f["reg"] != 1 or f["rt"] == 15:
-                        return False
-                    gen_vmsr_fpscr(ctx, REG[f["rt"]])
-                    return True
-                p.trans = vmsr
-
-
 @needs_tools
 def test_harness_sees_neon_state():
     check([NeonCase("vmov.i32 q0, #0x55"), NeonCase("veor d1, d2, d3", thumb=True)],
           helpers_too=False)
 
 
-if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--run-routed":
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--run":
     sys.path.insert(0, ROOT)
     import test_arm_mem_harness
-    _route_fpscr()
     sys.exit(test_arm_mem_harness._runner(sys.argv[2], "engine"))

@@ -46,11 +46,6 @@ PROGRAMS = {"fp_arith": [], "fp_convert": [], "fp_libm": [], "fp_printf": [], "f
 PROGRAM_RC = {"fp_convert": 0}
 
 
-def _vfp_routed() -> bool:
-    from test_vfp_snippets import ROUTED
-    return ROUTED
-
-
 def build(prog: str, variant: str) -> Path:
     """The cached binary of one program variant (rebuilt when anything changes)."""
     flags = COMMON + VARIANTS[variant]
@@ -91,9 +86,6 @@ def first_difference(a: bytes, b: bytes) -> str:
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("prog", list(PROGRAMS))
 def test_program_matches_qemu(prog, variant):
-    if prog != "nbody" and not _vfp_routed():
-        pytest.skip("prints fetestexcept/FPSCR: needs trans_vfp_move's VMRS/VMSR to call "
-                    "gen_vfp.gen_vmrs_fpscr/gen_vmsr_fpscr")
     exe = build(prog, variant)
     want, got = run_both(exe, PROGRAMS[prog])
     assert want.returncode == PROGRAM_RC.get(prog, 0), want.stderr[-500:]

@@ -11,9 +11,9 @@ runner are the memory harness's (test_arm_mem_harness.py), run on the real
 engine only (its IR interpreter does no floating point).
 
 FPSCR as a guest reads it combines the FPSCR word with the IEEE flags the
-host accumulated: that needs trans_vfp_move's VMRS/VMSR to go through
-gen_vfp.gen_vmrs_fpscr/gen_vmsr_fpscr.  Until they do, the cumulative flags
-are masked and the non-default FPSCR modes are skipped (``ROUTED``).
+host accumulated (trans_vfp_move's VMRS/VMSR go through
+gen_vfp.gen_vmrs_fpscr/gen_vmsr_fpscr): every case compares the whole FPSCR,
+and the cases run in several FPSCR modes.
 
 Usage::
 
@@ -82,19 +82,6 @@ def load_d(reg: int, v: int) -> str:
     return f"ldr r0, ={v & 0xFFFFFFFF:#x}\n ldr r1, ={v >> 32:#x}\n vmov d{reg}, r0, r1\n"
 
 
-def vfp_routed() -> bool:
-    """Does VMRS Rt, FPSCR read the host's accumulated flags (gen_vfp)?"""
-    from usermode.translate.arm.translate import translate_block
-    code = (0xEEF10A10).to_bytes(4, "little")            # vmrs r0, fpscr
-    blk = translate_block(lambda a, n: code[a - 0x1000:a - 0x1000 + n]
-                          if 0x1000 <= a < 0x1004 else b"", 0x1000, 0, max_insns=1)
-    return any(op.name == "fpflags_get" for op in blk.ir.ops)
-
-
-ROUTED = vfp_routed()
-needs_routing = pytest.mark.skipif(
-    not ROUTED, reason="trans_vfp_move's VMRS/VMSR do not yet call gen_vfp.gen_vmrs_fpscr/"
-                       "gen_vmsr_fpscr, so FPSCR modes and cumulative flags are not guest-visible")
 HEADER = ".arch armv8-a\n .fpu crypto-neon-fp-armv8\n"
 
 
@@ -119,9 +106,6 @@ def check(cases: List[MemCase], alternate: bool = False) -> None:
             errors.append(f"case {i} [{c.label()}]: no output (rc {prc}): {perr[-800:]}")
             break
         dw, dg = decode_case(w), decode_case(g)
-        if not ROUTED:
-            dw["fpscr"] &= ~0x9F
-            dg["fpscr"] &= ~0x9F
         diff = [f"{k}: qemu {dw[k]:#x} pyqemu {dg[k]:#x}" for k in dw if dw[k] != dg[k]]
         if diff:
             errors.append(f"case {i} [{c.label()}]: " + "; ".join(diff))
@@ -177,7 +161,6 @@ def test_multiply_accumulate(insn, double):
 
 
 @needs_tools
-@needs_routing
 @pytest.mark.parametrize("double", [False, True], ids=["f32", "f64"])
 @pytest.mark.parametrize("insn", ["vadd", "vmul", "vdiv", "vfma", "vmaxnm"])
 def test_fpscr_modes(insn, double):
@@ -192,7 +175,7 @@ def test_fpscr_modes(insn, double):
 @pytest.mark.parametrize("double", [False, True], ids=["f32", "f64"])
 def test_unary_ops(double):
     cases, thumb = [], False
-    modes = MODES if ROUTED else [0]
+    modes = MODES
     for vals in (F64 if double else F32,):
         t = "f64" if double else "f32"
         for name, v in vals.items():
@@ -203,7 +186,7 @@ def test_unary_ops(double):
                     cases.append(case(src + f" {insn}.{t} {r}, {a}", thumb, mode,
                                       f"{insn}.{t} {name} fpscr={mode:#x}"))
             for z in ("", "e"):
-                for mode in (0, FZ) if ROUTED else (0,):
+                for mode in (0, FZ):
                     cases.append(case(src + load_d(2, F64["1"]) + load_s(4, F32["1"])
                                       + f" vcmp{z}.{t} {a}, {'d2' if double else 's4'}\n"
                                       " vmrs APSR_nzcv, fpscr", thumb, mode,
@@ -238,7 +221,7 @@ def test_compare_pairs(double):
 @pytest.mark.parametrize("double", [False, True], ids=["f32", "f64"])
 def test_float_to_int(double):
     cases, thumb = [], False
-    modes = [0, RP, RM, RZ, FZ] if ROUTED else [0]
+    modes = [0, RP, RM, RZ, FZ]
     if True:
         t, a = ("f64", "d1") if double else ("f32", "s2")
         for x in CVT_VALUES:
@@ -256,7 +239,7 @@ def test_float_to_int(double):
 @needs_tools
 def test_int_to_float_and_precision():
     cases, thumb = [], False
-    modes = MODES if ROUTED else [0]
+    modes = MODES
     for v in INT_VALUES:
         for mode in modes:
             for insn in ("vcvt.f32.s32 s0, s2", "vcvt.f32.u32 s0, s2", "vcvt.f64.s32 d0, s2",
@@ -294,7 +277,7 @@ def test_fixed_point():
 @needs_tools
 def test_half_precision():
     cases, thumb = [], False
-    modes = [0, AHP, DN, RZ, AHP | RM] if ROUTED else [0]
+    modes = [0, AHP, DN, RZ, AHP | RM]
     for mode in modes:
         for h in HALF_VALUES:
             v = h | 0x5A5A0000
@@ -316,7 +299,7 @@ def test_half_precision():
 @needs_tools
 def test_round_to_integral():
     cases, thumb = [], False
-    modes = [0, RP, RM, RZ, FZ, DN] if ROUTED else [0]
+    modes = [0, RP, RM, RZ, FZ, DN]
     vals = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.3, -0.3, 1e10 + 0.5, 8388608.5, 4503599627370497.0,
             -0.0, 1e-40, float("inf"), float("nan")]
     for double in (False, True):
@@ -365,7 +348,6 @@ def test_conditional_execution():
 
 
 @needs_tools
-@needs_routing
 def test_fpscr_read_write():
     cases = []
     for v in (0xFFFFFFFF, 0x0000009F, 0x03C00000, 0x04000000, 0xF0000000, 0x00370000):
