@@ -53,9 +53,12 @@ HWCAP2_BITS = {
 }
 
 # ---- what pyqemu advertises: the one place to change ------------------------
-# Not yet: neon (SIMD), lpae.  vfp*: VFPv4 with 32 D registers (docs/FLOATING_POINT.md).
-ADVERTISED = ["swp", "half", "thumb", "fastmult", "vfp", "edsp", "vfpv3", "tls", "vfpv4", "idiva",
-              "idivt", "vfpd32"]
+# Not: lpae.  vfp*: VFPv4 with 32 D registers (docs/FLOATING_POINT.md).  neon:
+# Advanced SIMD, which also makes glibc armhf's ifuncs pick __memcpy_neon and
+# __memchr_neon (tests/guest_neon/neon_string.c).  idiva/idivt: SDIV/UDIV in A32
+# and T32 (trans_mul.py).  tls: TPIDRURO (MRC p15) and the kuser get_tls helper.
+ADVERTISED = ["swp", "half", "thumb", "fastmult", "vfp", "edsp", "neon", "vfpv3", "tls", "vfpv4",
+              "idiva", "idivt", "vfpd32"]
 ADVERTISED2: list = []
 
 HWCAP = 0
