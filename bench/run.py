@@ -15,6 +15,8 @@ real programs come from Debian armhf packages, see bench/debian.py):
 * intloop       linked lists, integer matrix multiply, a state machine, CRC-32
 * sha256        SHA-256 of 24 MiB
 * nbody         n-body in double precision (VFP)
+* neon          a NEON kernel (-O3 -mfpu=neon -ftree-vectorize: float FIR and dot
+                product with intrinsics, u8 alpha blend, auto-vectorised int16 code)
 * syscall       getppid() and 1-byte writes to /dev/null in a loop
 * strings       memcpy/memmove/memset/strlen/strcmp/strchr/strcpy
 * gzip          busybox gzip -c of a 20 MiB text file (busybox-static:armhf)
@@ -77,6 +79,7 @@ class Workload(NamedTuple):
     pyqemu_env: Tuple[Tuple[str, str], ...] = ()
     libs: Tuple[str, ...] = ()
     target: Optional[float] = None   # acceptance: median paired ratio at most this
+    cflags: Tuple[str, ...] = ()     # extra compiler flags (after -O<opt>)
 
 
 WORKLOADS: Dict[str, Workload] = {
@@ -85,6 +88,7 @@ WORKLOADS: Dict[str, Workload] = {
     "intloop": Workload("intloop.c", (), target=1.5),
     "sha256": Workload("sha256.c", (), target=1.5),
     "nbody": Workload("nbody.c", (), libs=("-lm",), target=0.5),
+    "neon": Workload("neon.c", (), cflags=("-O3", "-mfpu=neon", "-ftree-vectorize")),
     "syscall": Workload("syscall.c", (), target=2.0),
     "strings": Workload("strings.c", ()),
     "gzip": Workload(None, ("gzip", "-c", "{gzip_input}"), program="/bin/busybox", target=2.0),
@@ -94,12 +98,12 @@ WORKLOADS: Dict[str, Workload] = {
 }
 
 
-def build(source: str, opt: str, isa: str, libs=()) -> Path:
+def build(source: str, opt: str, isa: str, libs=(), cflags=()) -> Path:
     """Compile bench/src/<source> statically; cached by a hash of source, flags and compiler."""
     cc = shutil.which(CC)
     if cc is None:
         raise SystemExit(f"bench: cross compiler {CC} not found (apt-get install gcc-arm-linux-gnueabihf)")
-    flags = ["-static", f"-{opt}", f"-m{isa}", "-Wall"]
+    flags = ["-static", f"-{opt}", f"-m{isa}", "-Wall", *cflags]
     src = SRC / source
     version = subprocess.run([cc, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
     key = hashlib.sha256(src.read_bytes() + " ".join(flags + list(libs) + [cc, version]).encode()).hexdigest()
@@ -407,7 +411,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             args = list(wl.args)
             if name == "intloop" and a.intloop_rounds is not None:
                 args = [str(a.intloop_rounds)]
-            target = [str(build(wl.source, a.opt, a.isa, wl.libs)), *args]
+            target = [str(build(wl.source, a.opt, a.isa, wl.libs, wl.cflags)), *args]
         else:
             if root is None:
                 sys.path.insert(0, str(HERE))
