@@ -590,20 +590,20 @@ static uint32_t nh_f2h(NhCtx *c, uint32_t v, int ahp)
     double units = x / scale;                                    /* exact */
     double r = __builtin_nearbyint(units);                       /* host rounding: nearest */
     (void)m;
-    if (r != units)
-        c->ff |= NH_IXC;
     double res = r * scale;
-    if (res < __builtin_ldexp(1.0, -14) && r != units)
-        c->ff |= NH_UFC;
     double maxh = ahp ? 131008.0 : 65504.0;
     if (res > maxh) {
-        if (ahp) {
-            c->ff = (c->ff & ~NH_IXC) | NH_IOC;
+        if (ahp) {                      /* saturates: Invalid only (this lane: no IXC) */
+            c->ff |= NH_IOC;
             return sign | 0x7fffu;
         }
         c->ff |= NH_OFC | NH_IXC;
         return sign | 0x7c00u;
     }
+    if (r != units)                     /* flags of this lane only: other lanes keep theirs */
+        c->ff |= NH_IXC;
+    if (res < __builtin_ldexp(1.0, -14) && r != units)
+        c->ff |= NH_UFC;
     if (res == 0)
         return sign;
     int he;
