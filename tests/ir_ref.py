@@ -2,6 +2,9 @@
 
 It interprets an op list over a dict of globals (by offset) and a bytearray
 window of guest memory, following the op table in usermode/translate/ir.py.
+No floating-point arithmetic: of the fp ops only the environment ones
+(fpenv, fpflags_get/set, fpround_set), which VMRS/VMSR emit, keep their
+state in the machine (flags raised by nothing but fpflags_set).
 
 Usage::
 
@@ -185,6 +188,14 @@ class RefMachine:
                 r = helpers[h.name](*[self.get(v) for v in vals])
                 if d is not None:
                     self.set(d, r)
+            elif n == "fpenv":
+                pass            # no floating point here: the environment is just state
+            elif n == "fpflags_get":
+                self.set(args[0], getattr(self, "fpflags", 0))
+            elif n == "fpflags_set":
+                self.fpflags = self.get(args[0]) & 0x1F
+            elif n == "fpround_set":
+                self.fpround = self.get(args[0]) & 7
             elif n == "exit_tb":
                 return ("exit", args[0])
             elif n == "goto_tb":
