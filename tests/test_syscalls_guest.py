@@ -82,6 +82,10 @@ def test_same_as_qemu(tmp_path, name):
     assert p.rc == 0, p.stdout + p.stderr
     assert_clean(name, p)
     assert p.stdout == q.stdout
+    if name == "net_ops":
+        # an AF_UNIX pair passes two descriptors (a pipe) to another process: SCM_RIGHTS
+        assert ("child: recvmsg 1 byte 'F', cmsg len 20, 14 bytes via fd: through the fd, "
+                "cloexec 1") in p.stdout.splitlines()
 
 
 def test_procfs(tmp_path):
