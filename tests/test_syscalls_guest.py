@@ -75,9 +75,9 @@ def test_proc_ops(tmp_path, isa):
     assert without(p.stdout, skip) == without(q.stdout, skip)
 
 
-@pytest.mark.parametrize("name", ["mem_ops", "time_ops", "net_ops"])
+@pytest.mark.parametrize("name", ["mem_ops", "time_ops", "net_ops", "xattr_ops"])
 def test_same_as_qemu(tmp_path, name):
-    _, q, p = both(name, tmp_path, scratch=(name == "mem_ops"))
+    _, q, p = both(name, tmp_path, scratch=(name in ("mem_ops", "xattr_ops")))
     assert q.rc == 0, "reference run failed: " + q.stdout + q.stderr
     assert p.rc == 0, p.stdout + p.stderr
     assert_clean(name, p)

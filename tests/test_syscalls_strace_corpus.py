@@ -47,7 +47,7 @@ KNOWN = {
 CORPUS = [c for c in guestbuild.CASES if c not in ("signals",)]
 # program -> whether it takes a scratch directory argument.  (procfs reads files whose
 # contents differ by design: see test_syscalls_guest.py.)
-FAMILIES = {"mem_ops": True, "time_ops": False, "net_ops": False}
+FAMILIES = {"mem_ops": True, "time_ops": False, "net_ops": False, "xattr_ops": True}
 # calls only qemu-arm makes: glibc's fallbacks after qemu's ENOSYS for a time64 call
 QEMU_ONLY_CALLS = {"recvmmsg(4,NUM,3,NUM,NUM,NUM)"}
 TIMER_CALLS = ("timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete")
