@@ -204,7 +204,8 @@ def result_listxattr(proc, ret, args):
     return f" = {n} (list = " + ",".join(names) + ")"
 
 
-RESULT_PRINTERS = {"listxattr": result_listxattr, "newselect": result_newselect, "setitimer": result_setitimer,
+RESULT_PRINTERS = {"listxattr": result_listxattr, "newselect": result_newselect,
+                   "setitimer": result_setitimer,
                    "getitimer": result_getitimer}
 
 __all__ = ["CALL_PRINTERS", "RESULT_PRINTERS", "fmt_pointer"]

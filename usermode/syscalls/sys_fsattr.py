@@ -168,7 +168,8 @@ def _xattr_buf(proc, addr: int, size: int) -> int:
 
 
 def _target(proc, how: str, obj: int):
-    """(host syscall prefix, first host argument): a path (-L rule applied) or an fd."""
+    """(first host argument, its buffer): a path (-L rule applied) or an fd.  Callers
+    hold the buffer until the host call returns (the argument points into it)."""
     if how == "f":
         return s32(obj), None
     p = guest_path_arg(proc, obj)
