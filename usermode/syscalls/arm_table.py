@@ -26,7 +26,7 @@ from . import sys_arm as A, sys_dirent as D, sys_fs as F, sys_io as I, sys_mem a
 from . import sys_proc as P, sys_signal as S, sys_time as T
 from . import sys_exec as X, sys_fdkind as K, sys_fork as FK, sys_fsattr as FA, sys_ids as ID
 from . import sys_poll as PL, sys_sockmsg as SM, sys_socket as SO, sys_timer as TM
-from . import sys_xfer as XF
+from . import sys_xfer as XF, sys_xattr as XA
 
 SILENT = "silent"
 
@@ -175,18 +175,19 @@ ROWS = [
     Row(221, "fcntl64", I.sys_fcntl64, "fcntl"),
     Row(224, "gettid", P.sys_gettid, ()),
     Row(225, "readahead", XF.sys_readahead, DEFAULT),
-    Row(226, "setxattr", FA.sys_setxattr, DEFAULT),
-    Row(227, "lsetxattr", FA.sys_lsetxattr, DEFAULT),
-    Row(228, "fsetxattr", FA.sys_fsetxattr, DEFAULT),
-    Row(229, "getxattr", FA.sys_getxattr, ("s", "s", "p", "u")),
-    Row(230, "lgetxattr", FA.sys_lgetxattr, ("s", "s", "p", "u")),
-    Row(231, "fgetxattr", FA.sys_fgetxattr, ("d", "s", "p", "u")),
-    Row(232, "listxattr", FA.sys_listxattr, ("s", "p", "u"), "listxattr"),
-    Row(233, "llistxattr", FA.sys_llistxattr, ("s", "p", "u"), "listxattr"),
-    Row(234, "flistxattr", FA.sys_flistxattr, ("d", "p", "u"), "listxattr"),
-    Row(235, "removexattr", FA.sys_removexattr, ("s", "s")),
-    Row(236, "lremovexattr", FA.sys_lremovexattr, ("s", "s")),
-    Row(237, "fremovexattr", FA.sys_fremovexattr, ("d", "s")),
+    # extended attributes: qemu 7.2's print_getxattr/listxattr/removexattr formats
+    Row(226, "setxattr", XA.sys_setxattr, DEFAULT),
+    Row(227, "lsetxattr", XA.sys_lsetxattr, DEFAULT),
+    Row(228, "fsetxattr", XA.sys_fsetxattr, DEFAULT),
+    Row(229, "getxattr", XA.sys_getxattr, ("s", "s", "p", "u")),
+    Row(230, "lgetxattr", XA.sys_lgetxattr, ("s", "s", "p", "u")),
+    Row(231, "fgetxattr", XA.sys_fgetxattr, ("d", "s", "p", "u")),
+    Row(232, "listxattr", XA.sys_listxattr, ("s", "p", "u"), "listxattr"),
+    Row(233, "llistxattr", XA.sys_llistxattr, ("s", "p", "u"), "listxattr"),
+    Row(234, "flistxattr", XA.sys_flistxattr, ("d", "p", "u"), "listxattr"),
+    Row(235, "removexattr", XA.sys_removexattr, ("s", "s")),
+    Row(236, "lremovexattr", XA.sys_lremovexattr, ("s", "s")),
+    Row(237, "fremovexattr", XA.sys_fremovexattr, ("d", "s")),
     Row(238, "tkill", P.sys_tkill, ("d", "sig")),
     Row(239, "sendfile64", XF.sys_sendfile64, DEFAULT),
     Row(240, "futex", P.sys_futex, "futex"),

@@ -1,9 +1,6 @@
 """File attributes and links: the chown family (16- and 32-bit ids), the
 utime family (utimes, futimesat, utimensat and utimensat_time64), mknod(at),
-linkat, symlinkat, renameat2, sync/syncfs, and extended attributes (the
-set/get/list/removexattr family with its l- and f- forms: names and values
-are plain bytes, the same on ARM and x86-64, so they pass through; the path
-gets the -L rule, a bad name or buffer pointer is -EFAULT).
+linkat, symlinkat, renameat2, sync/syncfs.
 
 ARM's old 16-bit-id calls (chown, lchown, fchown) take an old_uid_t whose
 0xffff means -1 ("leave unchanged"), as the kernel's low2highuid.
@@ -15,9 +12,7 @@ Usage::
 """
 from __future__ import annotations
 
-import errno
-
-from .hostsys import H, HostBuf, SysError, cstr, guest_path_arg, hbuf, hsys, read_path, s32
+from .hostsys import H, HostBuf, cstr, guest_path_arg, hsys, read_path, s32
 from .structs import (TIMESPEC32, TIMEVAL32, HOST_TIMEVAL, timespec64_from_guest,
                       timespec_from_guest32)
 
@@ -141,75 +136,3 @@ def sys_sync(proc, *_):
 
 def sys_syncfs(proc, fd, *_):
     return hsys(H["syncfs"], s32(fd))
-
-
-# ---- extended attributes -----------------------------------------------------------------
-XATTR_NAME_MAX = 255
-
-
-def _xattr_name(proc, addr: int) -> HostBuf:
-    """The attribute name as a host C string (the kernel's strncpy_from_user:
-    -EFAULT if unreadable, -ERANGE if longer than XATTR_NAME_MAX)."""
-    from ..memory import GuestFault
-    if addr == 0:
-        raise GuestFault(0)
-    name = proc.mem.read_cstr(addr & 0xFFFFFFFF, XATTR_NAME_MAX + 1)
-    if len(name) > XATTR_NAME_MAX or not name:
-        raise SysError(errno.ERANGE)
-    return cstr(name)
-
-
-def _xattr_buf(proc, addr: int, size: int) -> int:
-    """Host pointer of the guest value/list buffer (size 0: the size is only asked for)."""
-    size &= 0xFFFFFFFF
-    if size == 0:
-        return 0
-    return hbuf(proc, addr & 0xFFFFFFFF, size)
-
-
-def _target(proc, how: str, obj: int):
-    """(first host argument, its buffer): a path (-L rule applied) or an fd.  Callers
-    hold the buffer until the host call returns (the argument points into it)."""
-    if how == "f":
-        return s32(obj), None
-    p = guest_path_arg(proc, obj)
-    return p.addr, p
-
-
-def _setx(how):
-    def sys_setxattr(proc, obj, name, value, size, flags, *_):
-        first, keep = _target(proc, how, obj)
-        n = _xattr_name(proc, name)
-        return hsys(H[how + "setxattr"], first, n.addr, _xattr_buf(proc, value, size),
-                    size & 0xFFFFFFFF, s32(flags))
-    return sys_setxattr
-
-
-def _getx(how):
-    def sys_getxattr(proc, obj, name, value, size, *_):
-        first, keep = _target(proc, how, obj)
-        n = _xattr_name(proc, name)
-        return hsys(H[how + "getxattr"], first, n.addr, _xattr_buf(proc, value, size),
-                    size & 0xFFFFFFFF)
-    return sys_getxattr
-
-
-def _listx(how):
-    def sys_listxattr(proc, obj, lst, size, *_):
-        first, keep = _target(proc, how, obj)
-        return hsys(H[how + "listxattr"], first, _xattr_buf(proc, lst, size), size & 0xFFFFFFFF)
-    return sys_listxattr
-
-
-def _removex(how):
-    def sys_removexattr(proc, obj, name, *_):
-        first, keep = _target(proc, how, obj)
-        n = _xattr_name(proc, name)
-        return hsys(H[how + "removexattr"], first, n.addr)
-    return sys_removexattr
-
-
-sys_setxattr, sys_lsetxattr, sys_fsetxattr = _setx(""), _setx("l"), _setx("f")
-sys_getxattr, sys_lgetxattr, sys_fgetxattr = _getx(""), _getx("l"), _getx("f")
-sys_listxattr, sys_llistxattr, sys_flistxattr = _listx(""), _listx("l"), _listx("f")
-sys_removexattr, sys_lremovexattr, sys_fremovexattr = _removex(""), _removex("l"), _removex("f")
