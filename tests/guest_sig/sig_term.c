@@ -115,16 +115,25 @@ int main(int argc, char **argv)
             snprintf(what, sizeof what, "child %d", *p == SIGRTMIN + 3 ? 99 : *p);
             report(what, st);
         }
+        /* the child's line comes first: the parent reports "continued" only
+           after the child has said so (a byte through a pipe), so the output's
+           order does not depend on how the two processes are scheduled */
+        int sync[2];
+        if (pipe(sync) != 0)
+            return 3;
         pid_t pid = fork();
         if (pid == 0) {
             raise(SIGSTOP);
             SAY("child: continued\n");
+            write(sync[1], "c", 1);
             _exit(5);
         }
         waitpid(pid, &st, WUNTRACED);
         report("stop child", st);
         kill(pid, SIGCONT);
         waitpid(pid, &st, WCONTINUED);
+        char c;
+        read(sync[0], &c, 1);
         report("stop child", st);
         waitpid(pid, &st, 0);
         report("stop child", st);
