@@ -59,6 +59,9 @@ PACKAGES: Dict[str, Tuple[str, ...]] = {
     "gawk": ("gawk", "libgmp10", "libmpfr6", "libreadline8", "libtinfo6", "libsigsegv2"),
     "sqlite3": ("sqlite3", "libsqlite3-0", "libreadline8", "libtinfo6", "zlib1g"),
     "lua5.4": ("lua5.4", "libreadline8", "libtinfo6"),
+    # a real JIT (signals issue: code generated at run time); libluajit-5.1-common
+    # (Architecture: all) only holds the jit.* Lua modules for -jv/-jdump, not needed
+    "luajit": ("luajit", "libluajit-5.1-2"),
     "python3.11": ("python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib",
                    "libexpat1", "zlib1g", "libssl3", "libbz2-1.0", "libcrypt1", "libdb5.3",
                    "libffi8", "liblzma5", "libncursesw6", "libtinfo6", "libnsl2",

@@ -21,6 +21,12 @@ done
 $SUDO apt-get "${APT_OPTS[@]}" install -y -qq gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf \
     qemu-user python3 python3-venv python3-dev gcc >/dev/null
 $SUDO apt-get "${APT_OPTS[@]}" install -y -qq cmake meson ninja-build file >/dev/null  # test_harness_*
+# tests/test_harness_cargo.py: Debian's Rust with the armhf standard library (multiarch).
+# Not fatal: a multiarch version skew (amd64 and armhf copies of a library must have
+# the same version) only costs that test, which then says why it is skipped.
+$SUDO apt-get "${APT_OPTS[@]}" install -y -qq rustc cargo libstd-rust-dev:armhf >/dev/null \
+    || echo "setup-and-test: rustc/cargo/libstd-rust-dev:armhf not installed;" \
+            "the Cargo test will be skipped" >&2
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'

@@ -86,7 +86,7 @@ def test_generated_code(isa, opt):
     assert (p.rc, p.stdout) == (q.rc, q.stdout)
     for want in ("arm jit: 1 2 3", "versions: sum=1225", "thumb jit: 7 9",
                  "patch on own page: 10 20 30", "patch ahead + cacheflush: 100 55",
-                 "after mremap: 40 41 42 moved=1"):
+                 "after mremap: 40 41 42 moved=1", "rewritten 200 times: ok=200 total=80300"):
         assert want in p.stdout.splitlines()
 
 
@@ -159,6 +159,45 @@ def test_kill_and_ctrl_c_reach_a_spinning_guest(runner):
     assert "spin: got signal 10\n" in out
     assert proc.returncode == -signal.SIGINT, err.decode()
     assert b"Traceback" not in err
+
+
+LATENCY_SPEC = 0.1        # seconds: the issue's requirement on an idle machine
+LATENCY_LIMIT = 1.0       # what the test asserts (the test machine is shared and loaded)
+
+
+@pytest.mark.parametrize("runner", ["qemu", "pyqemu"])
+def test_outside_signals_reach_the_handler_of_a_spinning_guest(runner, record_property):
+    """SIGUSR1, SIGINT and SIGTERM sent with kill(2) while the guest spins in a
+    loop without system calls: each reaches its guest handler.  The time from
+    kill to the handler's write arriving is measured and recorded (property
+    latency_ms_SIGxxx, also printed with -s); the assertion allows LATENCY_LIMIT
+    rather than the specified 100 ms because the test machine is shared."""
+    exe = H.build("sig_term")
+    proc = H.start(runner, exe, ["handlers"])
+    figures = {}
+    try:
+        for sig in (signal.SIGUSR1, signal.SIGINT, signal.SIGTERM):
+            _wait_line(proc, "ready")
+            time.sleep(0.5)                     # well inside the translated loop by now
+            t0 = time.monotonic()
+            os.kill(proc.pid, sig)
+            _wait_line(proc, f"handler {int(sig):02d}")
+            figures[sig.name] = time.monotonic() - t0
+            _wait_line(proc, f"spun until signal {int(sig)}")
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    for name, secs in figures.items():
+        record_property(f"latency_ms_{name}", round(secs * 1000, 1))
+    print(f"{runner}: kill -> guest handler: "
+          + ", ".join(f"{n} {s * 1000:.1f} ms" for n, s in figures.items())
+          + f" (spec {LATENCY_SPEC * 1000:.0f} ms)")
+    slow = {n: s for n, s in figures.items() if s >= LATENCY_LIMIT}
+    assert not slow, f"signals reached the handler only after {slow} s"
 
 
 @pytest.mark.parametrize("runner", ["qemu", "pyqemu"])

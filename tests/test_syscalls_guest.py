@@ -75,13 +75,17 @@ def test_proc_ops(tmp_path, isa):
     assert without(p.stdout, skip) == without(q.stdout, skip)
 
 
-@pytest.mark.parametrize("name", ["mem_ops", "time_ops", "net_ops"])
+@pytest.mark.parametrize("name", ["mem_ops", "time_ops", "net_ops", "xattr_ops"])
 def test_same_as_qemu(tmp_path, name):
-    _, q, p = both(name, tmp_path, scratch=(name == "mem_ops"))
+    _, q, p = both(name, tmp_path, scratch=(name in ("mem_ops", "xattr_ops")))
     assert q.rc == 0, "reference run failed: " + q.stdout + q.stderr
     assert p.rc == 0, p.stdout + p.stderr
     assert_clean(name, p)
     assert p.stdout == q.stdout
+    if name == "net_ops":
+        # an AF_UNIX pair passes two descriptors (a pipe) to another process: SCM_RIGHTS
+        assert ("child: recvmsg 1 byte 'F', cmsg len 20, 14 bytes via fd: through the fd, "
+                "cloexec 1") in p.stdout.splitlines()
 
 
 def test_procfs(tmp_path):

@@ -61,6 +61,7 @@ def test_bad_pointers_are_efault(proc, tmp_path):
     ino = call(proc, 360, 0)
     fd = os.open(f, os.O_RDONLY)
     lenp = put(proc, B + 0x80, struct.pack("<I", 16))
+    xname = cstr(proc, B + 0x200, "user.pyqemu")
     try:
         for bad in BAD:
             cases = [
@@ -85,6 +86,9 @@ def test_bad_pointers_are_efault(proc, tmp_path):
                 (239, fd, fd, bad, 1), (391, fd, bad, fd, 0, 1, 0),   # sendfile64, copy_file_range
                 (217, fd, bad, 4096),                            # getdents64
                 (14, bad, 0o10600, 0), (325, AT_FDCWD, bad, 0, 0, 0),    # mknod, fchownat
+                (229, bad, xname, B, 16), (229, path, bad, B, 16),      # getxattr
+                (231, fd, bad, B, 16), (232, bad, B, 16),               # fgetxattr, listxattr
+                (226, path, xname, bad, 4, 0), (236, path, bad),        # setxattr, lremovexattr
             ]
             for nr, *args in cases:
                 assert call(proc, nr, *args) == -errno.EFAULT, (nr, hex(bad))

@@ -3,7 +3,8 @@
  * __builtin___clear_cache, i.e. the ARM cacheflush system call), many
  * versions of one function at one address, code that patches a function
  * on its own page, and an instruction patched by the code just before it
- * (followed by a cacheflush), as a JIT or a trampoline would. */
+ * (followed by a cacheflush), as a JIT or a trampoline would; and a
+ * function written, run, rewritten and run again 200 times. */
 #include "sigcheck.h"
 #include <sys/mman.h>
 #include <stdlib.h>
@@ -104,6 +105,28 @@ int main(void)
     int k = ((int (*)(int, uint32_t, uint32_t *))s)(0, ARM_ADD_R0(100), slot);
     int l = ((int (*)(int, uint32_t, uint32_t *))s)(0, ARM_ADD_R0(55), slot);
     SAY("patch ahead + cacheflush: %d %d\n", k, l);
+
+    /* 200 rounds of: write a function into the RWX page, run it, rewrite
+       it in place (no cacheflush), run it again; its length changes too */
+    uint32_t *w = code + 512;
+    int rounds_ok = 0;
+    long total = 0;
+    for (int i = 0; i < 200; i++) {
+        int n = 0;
+        w[n++] = ARM_MOV_R0(i);
+        for (int j = 0; j < i % 4; j++)
+            w[n++] = ARM_ADD_R0(j + 1);
+        w[n++] = ARM_BX_LR;
+        int r1 = ((fn0)w)();
+        w[1] = ARM_ADD_R0(200);
+        w[2] = ARM_BX_LR;
+        int r2 = ((fn0)w)();
+        int want1 = i + (i % 4) * (i % 4 + 1) / 2;
+        rounds_ok += r1 == want1 && r2 == i + 200;
+        total += r1 + r2;
+    }
+    CHECK_EQ(rounds_ok, 200);
+    SAY("rewritten 200 times: ok=%d total=%ld\n", rounds_ok, total);
 
     /* the buffer moves (mremap) after its code ran: it stays writable and
        the code written at the new place runs */

@@ -11,7 +11,10 @@
  *               action ends it while it spins again
  *   sleep       prints "ready", blocks in read(stdin) until SIGUSR1 (no
  *               SA_RESTART): -EINTR; then again with SA_RESTART, ended by
- *               SIGTERM from outside */
+ *               SIGTERM from outside
+ *   handlers    handlers for SIGUSR1, SIGINT and SIGTERM: prints "ready", spins
+ *               without system calls until one arrives (its handler writes
+ *               "handler N"), three times, then exits 0 */
 #include "sigcheck.h"
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -19,6 +22,15 @@
 static volatile sig_atomic_t got;
 static void on_usr1(int sig)
 {
+    got = sig;
+}
+
+static void on_any_write(int sig)
+{
+    char line[] = "handler NN\n";
+    line[8] = '0' + sig / 10;
+    line[9] = '0' + sig % 10;
+    write(1, line, sizeof line - 1);
     got = sig;
 }
 
@@ -103,16 +115,25 @@ int main(int argc, char **argv)
             snprintf(what, sizeof what, "child %d", *p == SIGRTMIN + 3 ? 99 : *p);
             report(what, st);
         }
+        /* the child's line comes first: the parent reports "continued" only
+           after the child has said so (a byte through a pipe), so the output's
+           order does not depend on how the two processes are scheduled */
+        int sync[2];
+        if (pipe(sync) != 0)
+            return 3;
         pid_t pid = fork();
         if (pid == 0) {
             raise(SIGSTOP);
             SAY("child: continued\n");
+            write(sync[1], "c", 1);
             _exit(5);
         }
         waitpid(pid, &st, WUNTRACED);
         report("stop child", st);
         kill(pid, SIGCONT);
         waitpid(pid, &st, WCONTINUED);
+        char c;
+        read(sync[0], &c, 1);
         report("stop child", st);
         waitpid(pid, &st, 0);
         report("stop child", st);
@@ -128,6 +149,18 @@ int main(int argc, char **argv)
         spin_until_got();
         return 1;
     }
+    if (!strcmp(mode, "handlers")) {
+        set_handler(SIGUSR1, on_any_write, 0);
+        set_handler(SIGINT, on_any_write, 0);
+        set_handler(SIGTERM, on_any_write, 0);
+        for (int i = 0; i < 3; i++) {
+            got = 0;
+            SAY("ready\n");
+            spin_until_got();
+            SAY("spun until signal %d\n", (int)got);
+        }
+        return 0;
+    }
     if (!strcmp(mode, "sleep")) {
         set_handler(SIGUSR1, on_usr1, 0);
         SAY("ready\n");
@@ -141,6 +174,6 @@ int main(int argc, char **argv)
         SAY("read returned %d\n", (int)n);
         return 1;
     }
-    SAY("usage: sig_term term|segv|abort|blocked|ignored|children|spin|sleep\n");
+    SAY("usage: sig_term term|segv|abort|blocked|ignored|children|spin|handlers|sleep\n");
     return 2;
 }

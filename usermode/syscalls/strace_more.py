@@ -187,7 +187,25 @@ CALL_PRINTERS = {"execve": print_execve, "clone": print_clone, "socket": print_s
                  "newselect": print_newselect, "futimesat": print_futimesat,
                  "mknod": print_mknod, "mknodat": print_mknodat, "mlockall": print_mlockall,
                  "setitimer": print_setitimer, "getitimer": print_getitimer}
-RESULT_PRINTERS = {"newselect": result_newselect, "setitimer": result_setitimer,
+def result_listxattr(proc, ret, args):
+    """qemu's print_syscall_ret_listxattr: ' = N (list = "a","b")' (an empty list:
+    '(list = )'), a NULL buffer: '(list = NULL)'; the names are read from guest memory."""
+    n = s32(ret)
+    addr = args[1] & 0xFFFFFFFF
+    if not addr:
+        return f" = {n} (list = NULL)"
+    names, left = [], n
+    while left > 0:
+        name = guest_cstr(proc, addr)
+        names.append(fmt_string(proc, addr))
+        step = len(name) + 1 if name is not None else left
+        left -= step
+        addr += step
+    return f" = {n} (list = " + ",".join(names) + ")"
+
+
+RESULT_PRINTERS = {"listxattr": result_listxattr, "newselect": result_newselect,
+                   "setitimer": result_setitimer,
                    "getitimer": result_getitimer}
 
 __all__ = ["CALL_PRINTERS", "RESULT_PRINTERS", "fmt_pointer"]
