@@ -294,13 +294,63 @@ def _flat(args):
             yield x
 
 
+# ---------------------------------------------------------------- overlapping globals
+# Globals are byte ranges of the CPU state, and two of them may overlap: a VFP
+# D register (I64 at offset X) and its S halves (I32 at X and X+4).  Liveness
+# is tracked per 4-byte chunk of the state, the value cache per global (an
+# entry answers only a read of the same offset and type; a write drops every
+# entry it overlaps).
+_CHUNKS: Dict[Tuple[int, int], Tuple[Tuple[int, ...], bool]] = {}
+_NEAR: Dict[Tuple[int, int], Tuple[int, ...]] = {}
+
+
+def _chunks(g) -> Tuple[Tuple[int, ...], bool]:
+    """(the 4-byte chunks global g touches, whether it covers all of them)."""
+    key = (g.offset, g.type.bits)
+    r = _CHUNKS.get(key)
+    if r is None:
+        off, n = key[0], key[1] >> 3
+        r = (tuple(range(off & ~3, off + n, 4)), off & 3 == 0 and n & 3 == 0)
+        _CHUNKS[key] = r
+    return r
+
+
+def _near(off: int, n: int) -> Tuple[int, ...]:
+    """The offsets other than `off` where a global (at most 8 bytes) overlapping
+    bytes [off, off + n) may start."""
+    r = _NEAR.get((off, n))
+    if r is None:
+        if off & 3 == 0:
+            r = tuple(o for o in range(off - 4, off + n, 4) if o != off)
+        else:
+            r = tuple(o for o in range(off - 7, off + n) if o != off)
+        _NEAR[(off, n)] = r
+    return r
+
+
+def _gkill(gval: Dict[int, object], g) -> None:
+    """Forget the cached values of global g and of every global overlapping it."""
+    off = g.offset
+    gval.pop(off, None)
+    n = g.type.bits >> 3
+    for o in _near(off, n):
+        v = gval.get(o)
+        if v is not None and o < off + n and o + (v.type.bits >> 3) > off:
+            del gval[o]
+
+
 # ---------------------------------------------------------------- pass 1
 def _analyse(ops: List[Op]):
     """Backward pass over the input: (temps defined more than once, dead global
     defs per op index, per op index the globals read again soon).
 
-    Global liveness is ``live_all`` plus a set: with live_all the set holds
-    the dead offsets, else the live ones."""
+    Global liveness is ``live_all`` plus a set of 4-byte chunks of the state
+    (see _chunks): with live_all the set holds the dead chunks, else the live
+    ones.  A def is dead when every chunk it touches is dead; it kills only
+    the chunks it covers whole; a use makes every chunk it touches live.
+    `dead` holds offsets (the def at that op with that offset is dead);
+    `keep` offsets too (a hint: the op's global at that offset is read again
+    soon)."""
     ndefs: Dict[int, int] = {}
     multi = set()
     dead: Dict[int, Tuple[int, ...]] = {}
@@ -376,9 +426,17 @@ def _analyse(ops: List[Op]):
                     ndefs[t] = 1
             elif c is Global:
                 off = x.offset
-                if (off in gs) if live_all else (off not in gs):
-                    dead[i] = dead.get(i, ()) + (off,)
-                (gs.add if live_all else gs.discard)(off)
+                chs, full = _chunks(x)
+                if live_all:
+                    if all(ch in gs for ch in chs):
+                        dead[i] = dead.get(i, ()) + (off,)
+                    if full:
+                        gs.update(chs)
+                else:
+                    if not any(ch in gs for ch in chs):
+                        dead[i] = dead.get(i, ()) + (off,)
+                    if full:
+                        gs.difference_update(chs)
                 j = next_read.pop(off, None)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -389,7 +447,11 @@ def _analyse(ops: List[Op]):
         for x in uses:
             if x.__class__ is Global:
                 off = x.offset
-                (gs.discard if live_all else gs.add)(off)
+                chs = _chunks(x)[0]
+                if live_all:
+                    gs.difference_update(chs)
+                else:
+                    gs.update(chs)
                 j = next_read.get(off)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -480,6 +542,8 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
                     changed = True
             elif c is GlobalC:
                 r = gval.get(x.offset)
+                if r is not None and r.type is not x.type:
+                    r = None                          # the other view (D vs S) of that offset
                 if r is None and kp is not None and x.offset in kp:
                     r = _temp(nt, x.type)
                     nt += 1
@@ -578,32 +642,27 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
             if c is not GlobalC:
                 continue
             off = d.offset
+            _gkill(gval, d)                           # this view and every overlapping one
             if name == "mov" and new_args[1].type is d.type:
                 src = new_args[1]
                 if dd is not None and off in dd:
                     skip = True                       # a dead store: nothing to emit
-                    gval.pop(off, None)
                 else:
                     sc = src.__class__
                     if kp is not None and off in kp and (
                             sc is ConstC or (sc is TempC and (src.index >= ntemps
                                                                or src.index not in multi))):
                         gval[off] = src
-                    else:
-                        gval.pop(off, None)
                 continue
             is_dead = dd is not None and off in dd
             if not is_dead and (kp is None or off not in kp):
-                gval.pop(off, None)                   # written in place, not kept
-                continue
+                continue                              # written in place, not kept
             t = _temp(nt, d.type)
             nt += 1
             if lst is None:
                 lst = list(new_args)
             lst[p] = t
-            if is_dead:
-                gval.pop(off, None)
-            else:                                     # computed in t, stored, t kept
+            if not is_dead:                           # computed in t, stored, t kept
                 if post is None:
                     post = []
                 post.append(_op("mov", (d, t)))
