@@ -371,6 +371,76 @@ def test_dead_flag_writes_are_dropped():
     assert "xor" not in names(ops)  # its only uses were the dead flag writes
 
 
+def test_dead_computation_into_a_global_is_dropped():
+    b = IRBuilder()
+    b.and_(X[4], X[0], X[1])        # like a VF computation overwritten before any read
+    b.sub(X[4], X[2], X[3])
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert "and" not in names(ops) and "sub" in names(ops)
+
+
+def test_store_overwritten_after_a_cached_read_is_dropped():
+    """The read of x0 between the two stores is served by the temp, so the first
+    store is dead (nothing reads memory or observes the state in between)."""
+    b = IRBuilder()
+    t, u = b.temp(), b.temp()
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])            # reads x0: the cached t
+    b.mov(X[0], u)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert [op.args[1] for op in stores_to(ops, X[0])] == [u]
+    m = run_ref(ops, {X[1]: 4, X[2]: 1}, bytes(0x1000))
+    assert m.g[X[0].offset] == 4
+
+
+def test_cached_read_then_memory_access_keeps_the_store():
+    """Same, but a load (which may fault) between: the state there must be exact."""
+    b = IRBuilder()
+    t, u, v = b.temp(), b.temp(), b.temp()
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])
+    b.ld(MemOp(4), v, Const(WIN))
+    b.mov(X[0], u)
+    b.mov(X[3], v)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, X[0])) == 2
+
+
+def test_cached_read_then_state_reading_helper_keeps_the_store():
+    b = IRBuilder()
+    t, u, w = b.temp(), b.temp(), b.temp(I64)
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])
+    b.call(H_READ, w, Const(0, I64))          # reads x0 through env
+    b.mov(X[0], u)
+    b.mov(Y[0], w)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, X[0])) == 2
+    m = run_ref(ops, {X[1]: 4, X[2]: 1}, bytes(0x1000))
+    assert m.read_global(Y[0]) == 5 * 7               # x0 = x1 + 1 seen by the helper
+
+
+def test_cached_read_then_pure_helper_drops_the_store():
+    b = IRBuilder()
+    t, u, w = b.temp(), b.temp(), b.temp(I64)
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])
+    b.call(H_PURE, w, Const(0, I64), Const(0, I64))
+    b.mov(X[0], u)
+    b.mov(Y[0], w)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, X[0])) == 1
+
+
 def test_writes_before_a_memory_access_are_kept():
     """A load may fault: the state at it must be exact, so the first write stays."""
     b = IRBuilder()
@@ -650,6 +720,40 @@ def test_write_of_the_wide_view_drops_the_cached_halves():
     ops, _ = optimize(b.ops, b.ntemps)
     m = _run_bytes(ops, {Y[0]: 0x0000000100000002})
     assert m.read_global(X[0]) == 3 and m.read_global(X[1]) == 7
+
+
+def test_dse_keeps_a_wide_store_read_through_its_half():
+    """d0 = t (cached), s0 read back from memory?  No: s0 != d0's cached value,
+    so the s0 read goes to memory and the d0 store must stay, though d0 itself
+    is read from the cache before being stored again."""
+    b = IRBuilder()
+    t, u, v = b.temp(I64), b.temp(I64), b.temp()
+    b.concat(t, X[0], X[1])
+    b.mov(Y[0], t)
+    b.add(u, Y[0], Const(1, I64))             # served from the cache
+    b.mov(v, S[1])                            # reads half of the stored d0 from memory
+    b.mov(Y[0], u)
+    b.mov(X[2], v)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = _run_bytes(ops, {X[0]: 5, X[1]: 9})
+    assert m.read_global(X[2]) == 9 and m.read_global(Y[0]) == (9 << 32) + 6
+
+
+def test_dse_drops_the_halves_under_a_wide_store():
+    b = IRBuilder()
+    t, u = b.temp(), b.temp()
+    b.add(t, X[0], Const(1))
+    b.mov(S[0], t)
+    b.add(u, S[0], Const(1))                  # served from the cache
+    b.mov(S[1], u)
+    b.mov(X[1], S[1])                         # served from the cache
+    b.mov(Y[0], Y[1])                         # covers s0 and s1
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert not stores_to(ops, S[0]) and not stores_to(ops, S[1])
+    m = _run_bytes(ops, {X[0]: 1, Y[1]: 0x1234})
+    assert m.read_global(X[1]) == 3 and m.read_global(Y[0]) == 0x1234
 
 
 def test_fold_matches_reference_semantics():

@@ -9,7 +9,14 @@ Three passes over the op list of `usermode.translate.ir`:
    copy propagation, and caching of globals in temps: a global read twice is
    loaded once; a global just written is read back from the temp that holds
    the value; a dead write is not stored at all (dead-flag elimination);
-3. backward: dead temp elimination (pure ops whose results nobody reads).
+3. backward, on the rewritten block: dead store elimination (_dse: a store
+   whose global is stored again before anything reads it from memory, now
+   that pass 2 serves reads from temps), then dead temp elimination (pure ops
+   whose results nobody reads).
+
+Globals are byte ranges of the CPU state and may overlap (a VFP D register
+and its two S halves): liveness is tracked per 4-byte chunk and the value
+cache drops every overlapping view on a write (see _ginfo).
 
 The CPU state stays exact wherever anything could observe it.  Every live
 write of a global is stored at once (write-through), so memory is up to date
@@ -300,31 +307,24 @@ def _flat(args):
 # is tracked per 4-byte chunk of the state, the value cache per global (an
 # entry answers only a read of the same offset and type; a write drops every
 # entry it overlaps).
-_CHUNKS: Dict[Tuple[int, int], Tuple[Tuple[int, ...], bool]] = {}
-_NEAR: Dict[Tuple[int, int], Tuple[int, ...]] = {}
+_GINFO: Dict[object, Tuple[Tuple[int, ...], bool, Tuple[int, ...], int]] = {}
 
 
-def _chunks(g) -> Tuple[Tuple[int, ...], bool]:
-    """(the 4-byte chunks global g touches, whether it covers all of them)."""
-    key = (g.offset, g.type.bits)
-    r = _CHUNKS.get(key)
+def _ginfo(g) -> Tuple[Tuple[int, ...], bool, Tuple[int, ...], int]:
+    """(the 4-byte chunks global g touches, whether it covers all of them, the
+    offsets other than g's where an overlapping global (at most 8 bytes) may
+    start, g's size in bytes); cached per Global object."""
+    r = _GINFO.get(g)
     if r is None:
-        off, n = key[0], key[1] >> 3
-        r = (tuple(range(off & ~3, off + n, 4)), off & 3 == 0 and n & 3 == 0)
-        _CHUNKS[key] = r
-    return r
-
-
-def _near(off: int, n: int) -> Tuple[int, ...]:
-    """The offsets other than `off` where a global (at most 8 bytes) overlapping
-    bytes [off, off + n) may start."""
-    r = _NEAR.get((off, n))
-    if r is None:
-        if off & 3 == 0:
-            r = tuple(o for o in range(off - 4, off + n, 4) if o != off)
-        else:
-            r = tuple(o for o in range(off - 7, off + n) if o != off)
-        _NEAR[(off, n)] = r
+        off, n = g.offset, g.type.bits >> 3
+        aligned = off & 3 == 0
+        chs = tuple(range(off & ~3, off + n, 4))
+        near = tuple(o for o in (range(off - 4, off + n, 4) if aligned else range(off - 7, off + n))
+                     if o != off)
+        r = (chs, aligned and n & 3 == 0, near, n)
+        if len(_GINFO) > 8192:
+            _GINFO.clear()
+        _GINFO[g] = r
     return r
 
 
@@ -332,11 +332,21 @@ def _gkill(gval: Dict[int, object], g) -> None:
     """Forget the cached values of global g and of every global overlapping it."""
     off = g.offset
     gval.pop(off, None)
-    n = g.type.bits >> 3
-    for o in _near(off, n):
-        v = gval.get(o)
-        if v is not None and o < off + n and o + (v.type.bits >> 3) > off:
-            del gval[o]
+    if gval:
+        _, _, near, n = _GINFO.get(g) or _ginfo(g)
+        for o in near:
+            v = gval.get(o)
+            if v is not None and o < off + n and o + (v.type.bits >> 3) > off:
+                del gval[o]
+
+
+def _def_dead(chs, live_all: bool, gs: set) -> bool:
+    """Is every chunk of chs dead?  (live_all: gs holds the dead chunks; else
+    the live ones.)"""
+    for ch in chs:
+        if (ch in gs) is not live_all:
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- pass 1
@@ -345,7 +355,7 @@ def _analyse(ops: List[Op]):
     defs per op index, per op index the globals read again soon).
 
     Global liveness is ``live_all`` plus a set of 4-byte chunks of the state
-    (see _chunks): with live_all the set holds the dead chunks, else the live
+    (see _ginfo): with live_all the set holds the dead chunks, else the live
     ones.  A def is dead when every chunk it touches is dead; it kills only
     the chunks it covers whole; a use makes every chunk it touches live.
     `dead` holds offsets (the def at that op with that offset is dead);
@@ -360,6 +370,7 @@ def _analyse(ops: List[Op]):
     next_read: Dict[int, int] = {}
     kinds = _KIND
     window = REREAD_WINDOW
+    ginfo = _GINFO
     for i in range(len(ops) - 1, -1, -1):
         op = ops[i]
         name = op.name
@@ -426,17 +437,18 @@ def _analyse(ops: List[Op]):
                     ndefs[t] = 1
             elif c is Global:
                 off = x.offset
-                chs, full = _chunks(x)
-                if live_all:
-                    if all(ch in gs for ch in chs):
+                gi = ginfo.get(x) or _ginfo(x)
+                chs = gi[0]
+                if len(chs) == 1:
+                    if (chs[0] in gs) is live_all:
                         dead[i] = dead.get(i, ()) + (off,)
-                    if full:
-                        gs.update(chs)
+                    if gi[1]:
+                        (gs.add if live_all else gs.discard)(chs[0])
                 else:
-                    if not any(ch in gs for ch in chs):
+                    if _def_dead(chs, live_all, gs):
                         dead[i] = dead.get(i, ()) + (off,)
-                    if full:
-                        gs.difference_update(chs)
+                    if gi[1]:
+                        (gs.update if live_all else gs.difference_update)(chs)
                 j = next_read.pop(off, None)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -447,11 +459,11 @@ def _analyse(ops: List[Op]):
         for x in uses:
             if x.__class__ is Global:
                 off = x.offset
-                chs = _chunks(x)[0]
-                if live_all:
-                    gs.difference_update(chs)
+                chs = (ginfo.get(x) or _ginfo(x))[0]
+                if len(chs) == 1:
+                    (gs.discard if live_all else gs.add)(chs[0])
                 else:
-                    gs.update(chs)
+                    (gs.difference_update if live_all else gs.update)(chs)
                 j = next_read.get(off)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -473,6 +485,8 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
     gval: Dict[int, object] = {}        # global offset -> Const / stable temp equal to its memory
     pending: Dict[int, List[Dict[int, object]]] = {}   # label id -> gval at branches to it
     reachable = True
+    stored = set()                      # offsets of the globals written so far
+    served = False                      # one of them read from gval since: run _dse
     kinds = _KIND
     TempC, GlobalC, ConstC = Temp, Global, Const
 
@@ -552,6 +566,8 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
                 if r is not None:
                     src_list[p] = r
                     changed = True
+                    if x.offset in stored:
+                        served = True         # a store, then a read from the cache
         if k == K_CALL:
             new_args = (args[0], args[1], tuple(vals)) if changed else args
         else:
@@ -643,6 +659,7 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
                 continue
             off = d.offset
             _gkill(gval, d)                           # this view and every overlapping one
+            stored.add(off)
             if name == "mov" and new_args[1].type is d.type:
                 src = new_args[1]
                 if dd is not None and off in dd:
@@ -675,7 +692,7 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
         emit(_op(name, new_args) if changed else op)
         if post is not None:
             out.extend(post)
-    return _dce(out), nt
+    return _dce(_dse(out) if served else out), nt
 
 
 _SRC_WIDTH_OPS = frozenset(("ext32s", "ext32u", "extrl", "extrh"))
@@ -715,6 +732,116 @@ def _cmp_const(c: Cond, a, b) -> Optional[bool]:
 
 
 # ---------------------------------------------------------------- pass 3
+def _dse(ops: List[Op]) -> List[Op]:
+    """Dead store elimination on the rewritten block (after pass 2): a store
+    ``mov G, x`` is dropped when every byte of G is stored again before
+    anything reads those bytes from memory or observes the state (memory ops,
+    which may fault; helpers that read the state; FP ops with a guest slow
+    path; exits; unknown ops).  Pass 1 could not see these: a read of G that
+    pass 2 served from a cached temp no longer reads memory.  Liveness is per
+    4-byte chunk, as in _analyse: a use of any view (D or S) keeps the bytes
+    it touches alive, a def kills only the chunks it covers whole."""
+    live_all, gs = True, set()
+    at_label: Dict[int, Tuple[bool, set]] = {}
+    kinds = _KIND
+    GlobalC = Global
+    ginfo = _GINFO
+    drop = None
+    for i in range(len(ops) - 1, -1, -1):
+        op = ops[i]
+        name = op.name
+        k = kinds.get(name, K_UNKNOWN)
+        args = op.args
+        if k == K_DATA:
+            info = INFO[name]
+            if name == "mov":
+                d = args[0]
+                x = args[1]
+                if d.__class__ is GlobalC:
+                    gi = ginfo.get(d) or _ginfo(d)
+                    chs = gi[0]
+                    if len(chs) == 1:
+                        if (chs[0] in gs) is live_all:
+                            if drop is None:
+                                drop = set()
+                            drop.add(i)       # dead: its use goes with it
+                            continue
+                        if gi[1]:
+                            (gs.add if live_all else gs.discard)(chs[0])
+                    else:
+                        if _def_dead(chs, live_all, gs):
+                            if drop is None:
+                                drop = set()
+                            drop.add(i)
+                            continue
+                        if gi[1]:
+                            (gs.update if live_all else gs.difference_update)(chs)
+                if x.__class__ is GlobalC:
+                    (gs.difference_update if live_all else gs.update)(
+                        (ginfo.get(x) or _ginfo(x))[0])
+                continue
+            defs = [args[p] for p in info[0]]
+            uses = [args[p] for p in info[1]]
+            fl = 0
+        elif k == K_INSN:
+            continue
+        elif k == K_LABEL:
+            at_label[id(args[0])] = (live_all, set(gs))
+            continue
+        elif k == K_TERM or k == K_UNKNOWN:
+            live_all, gs = True, set()
+            continue
+        elif k == K_BR:
+            o = at_label.get(id(args[0]))
+            live_all, gs = (o[0], set(o[1])) if o is not None else (True, set())
+            continue
+        elif k == K_BRCOND:
+            o = at_label.get(id(args[3]))
+            if o is None:                              # not a forward branch: be safe
+                live_all, gs = True, set()
+            else:
+                oa, os_ = o
+                if live_all:
+                    if oa:
+                        gs &= os_
+                    else:
+                        gs -= os_
+                elif oa:
+                    gs, live_all = os_ - gs, True
+                else:
+                    gs |= os_
+            defs = ()
+            uses = (args[1], args[2])
+            fl = 0
+        elif k == K_CALL:
+            hf = getattr(args[0], "flags", _HF_READS | _HF_WRITES)
+            defs = (args[1],) if args[1] is not None else ()
+            uses = args[2]
+            fl = F_READALL if hf & _HF_READS else 0
+        else:
+            info = INFO[name]
+            fl = info[2]
+            if info[3] >= 0:
+                m = args[info[3]]
+                if m is not None and getattr(m, "slow", None) is not None:
+                    fl |= F_READALL
+            defs = [args[p] for p in info[0]]
+            uses = [args[p] for p in info[1]]
+        for d in defs:
+            if d.__class__ is GlobalC:
+                gi = ginfo.get(d) or _ginfo(d)
+                if gi[1]:
+                    (gs.update if live_all else gs.difference_update)(gi[0])
+        if fl & F_READALL:
+            live_all, gs = True, set()
+        for x in uses:
+            if x.__class__ is GlobalC:
+                (gs.difference_update if live_all else gs.update)((ginfo.get(x) or _ginfo(x))[0])
+    if drop is None:
+        return ops
+    return [op for i, op in enumerate(ops) if i not in drop]
+
+
 def _unreachable(ops: List[Op]) -> List[Op]:
     """Drop code no branch reaches (after a br or exit, up to a label some
     kept branch targets), unused labels, and a br to the very next label.
