@@ -96,3 +96,23 @@ def test_guest_program_matches_qemu(tmp_path, isa):
         got = subprocess.run([sys.executable, "-m", "usermode", str(exe)], capture_output=True,
                              env=dict(env, PYQEMU_FASTSYS=mode), timeout=300)
         assert (got.returncode, got.stdout) == (ref.returncode, ref.stdout), got.stderr[-2000:]
+
+
+@pytest.mark.skipif(not shutil.which(CC), reason="needs arm-linux-gnueabihf-gcc")
+def test_command_line_turns_the_fast_path_on(tmp_path):
+    """pyqemu-arm configures the fast path (on by default, off with -strace):
+    the op log shows the direct host calls only without -strace."""
+    exe = tmp_path / "fastsys-thumb"
+    subprocess.run([CC, "-static", "-O2", "-mthumb", "-o", str(exe), str(SRC)], check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYQEMU_", "QEMU_"))}
+    env.update(EXPECT_PPID=str(os.getpid()), EXPECT_UID=str(os.getuid()),
+               PYTHONPATH=str(REPO), PYQEMU_TCACHE="0")
+    logs = {}
+    for opt in ((), ("-strace",)):
+        log = tmp_path / f"log{len(opt)}"
+        got = subprocess.run([sys.executable, "-m", "usermode", "-d", "op", "-D", str(log), *opt,
+                              str(exe)], capture_output=True, env=env, timeout=300)
+        assert got.returncode == 0, got.stderr[-2000:]
+        logs[opt] = log.read_text()
+    assert "rt_syscall" in logs[()]
+    assert "rt_syscall" not in logs[("-strace",)] and "OP:" in logs[("-strace",)]

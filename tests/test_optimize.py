@@ -70,19 +70,22 @@ class TraceMachine(RefMachine):
     def helpers(self):
         g = self.g
 
+        rd, wr = self.read_global, self.write_global
+
         def t_read(a):
             self.snap("t_read")
-            return (a + g.get(X[0].offset, 0) * 7 + g.get(Y[1].offset, 0)) & (2 ** 64 - 1)
+            return (a + rd(X[0]) * 7 + rd(Y[1])) & (2 ** 64 - 1)
 
         def t_rw(a):
             self.snap("t_rw")
-            g[X[1].offset] = (g.get(X[1].offset, 0) + a) & 0xFFFFFFFF
-            g[Y[2].offset] = g.get(Y[2].offset, 0) ^ g.get(X[3].offset, 0)
+            wr(X[1], (rd(X[1]) + a) & 0xFFFFFFFF)
+            wr(Y[2], rd(Y[2]) ^ rd(X[3]))
 
         def xswap(i, j):
             self.snap("xswap")
-            a, b = X[i].offset, X[j].offset
-            g[a], g[b] = g.get(b, 0), g.get(a, 0)
+            a, b = rd(X[i]), rd(X[j])
+            wr(X[i], b)
+            wr(X[j], a)
 
         return {"t_pure": lambda a, b: (a * 3 + b) & (2 ** 64 - 1), "t_read": t_read,
                 "t_rw": t_rw, "udiv64": lambda a, b: a // b if b else 0, "xswap": xswap}
@@ -101,11 +104,32 @@ class TraceMachine(RefMachine):
         return r
 
 
-def random_block(rng, nops, *, native=False):
+class ByteStateMachine(TraceMachine):
+    """TraceMachine whose CPU state is memory (4-byte chunks): globals may
+    overlap, like a VFP D register and its two S halves (S below)."""
+
+    def read_global(self, g):
+        v = self.g.get(g.offset, 0)
+        if g.type is I64:
+            v |= self.g.get(g.offset + 4, 0) << 32
+        return v
+
+    def write_global(self, g, value):
+        self.g[g.offset] = value & 0xFFFFFFFF
+        if g.type is I64:
+            self.g[g.offset + 4] = (value >> 32) & 0xFFFFFFFF
+
+
+# I32 views of the halves of y0..y2 (as s0..s5 are of d0..d2)
+S = [Global(f"s{i}", Y[i >> 1].offset + 4 * (i & 1), I32) for i in range(6)]
+
+
+def random_block(rng, nops, *, native=False, alias=False):
     """Random IR over x/y globals: values flow through temps (some redefined,
-    some on one path only), constants, and repeated writes of the same globals."""
+    some on one path only), constants, and repeated writes of the same globals.
+    alias: the block also reads and writes S, the halves of y0..y2."""
     b = IRBuilder()
-    live = {I32: list(X[:6]), I64: list(Y[:6])}
+    live = {I32: list(X[:6]) + (S if alias else []), I64: list(Y[:6])}
     multi = {I32: [], I64: []}              # temps defined on every path: may be redefined
     pending = []
 
@@ -128,7 +152,7 @@ def random_block(rng, nops, *, native=False):
             return new_temp(ty)
         if r < 0.5 and multi[ty]:
             return rng.choice(multi[ty])      # a redefinition
-        return rng.choice((X if ty is I32 else Y)[:6])
+        return rng.choice((X[:6] + (S if alias else []) if ty is I32 else Y[:6]))
 
     binops = ["add", "sub", "mul", "and", "or", "xor", "andc", "shl", "shr", "sar", "rotl",
               "rotr", "divu", "divs", "remu", "rems"]
@@ -210,9 +234,14 @@ def random_block(rng, nops, *, native=False):
     return b
 
 
-def run_ref(ops, inputs, window):
-    m = TraceMachine({g.offset: v for g, v in inputs.items()}, mem=bytearray(window),
-                     mem_base=WIN)
+def run_ref(ops, inputs, window, machine=TraceMachine):
+    if machine is TraceMachine:
+        m = TraceMachine({g.offset: v for g, v in inputs.items()}, mem=bytearray(window),
+                         mem_base=WIN)
+    else:
+        m = machine(mem=bytearray(window), mem_base=WIN)
+        for g, v in inputs.items():
+            m.write_global(g, v)
     m.run_block(ops)
     return m
 
@@ -238,6 +267,25 @@ def test_random_blocks_same_state_everywhere_observable(seed):
         want = run_ref(b.ops, inputs, window)
         for variant in (ops, again):
             got = run_ref(variant, inputs, window)
+            assert got.trace == want.trace, f"\n{b.dump()}\n-- optimized --\n{_dump(variant)}"
+            assert got.mem == want.mem
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_random_blocks_with_overlapping_globals(seed):
+    """Same, with I32 globals overlapping the halves of I64 ones (VFP S and D
+    registers) and a CPU state that is bytes: a write of one view changes the
+    other, a read of one view must see the other's writes."""
+    rng = random.Random(90000 + seed)
+    b = random_block(rng, rng.randint(5, 90), alias=True)
+    ops, nt = optimize(b.ops, b.ntemps)
+    again, _ = optimize(ops, nt)
+    for _ in range(5):
+        inputs = random_inputs(rng)
+        window = bytes(rng.getrandbits(8) for _ in range(0x1000))
+        want = run_ref(b.ops, inputs, window, ByteStateMachine)
+        for variant in (ops, again):
+            got = run_ref(variant, inputs, window, ByteStateMachine)
             assert got.trace == want.trace, f"\n{b.dump()}\n-- optimized --\n{_dump(variant)}"
             assert got.mem == want.mem
 
@@ -321,6 +369,76 @@ def test_dead_flag_writes_are_dropped():
     ops, _ = optimize(b.ops, b.ntemps)
     assert len(stores_to(ops, NF)) == 1 and stores_to(ops, NF)[0].args[1] is u
     assert "xor" not in names(ops)  # its only uses were the dead flag writes
+
+
+def test_dead_computation_into_a_global_is_dropped():
+    b = IRBuilder()
+    b.and_(X[4], X[0], X[1])        # like a VF computation overwritten before any read
+    b.sub(X[4], X[2], X[3])
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert "and" not in names(ops) and "sub" in names(ops)
+
+
+def test_store_overwritten_after_a_cached_read_is_dropped():
+    """The read of x0 between the two stores is served by the temp, so the first
+    store is dead (nothing reads memory or observes the state in between)."""
+    b = IRBuilder()
+    t, u = b.temp(), b.temp()
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])            # reads x0: the cached t
+    b.mov(X[0], u)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert [op.args[1] for op in stores_to(ops, X[0])] == [u]
+    m = run_ref(ops, {X[1]: 4, X[2]: 1}, bytes(0x1000))
+    assert m.g[X[0].offset] == 4
+
+
+def test_cached_read_then_memory_access_keeps_the_store():
+    """Same, but a load (which may fault) between: the state there must be exact."""
+    b = IRBuilder()
+    t, u, v = b.temp(), b.temp(), b.temp()
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])
+    b.ld(MemOp(4), v, Const(WIN))
+    b.mov(X[0], u)
+    b.mov(X[3], v)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, X[0])) == 2
+
+
+def test_cached_read_then_state_reading_helper_keeps_the_store():
+    b = IRBuilder()
+    t, u, w = b.temp(), b.temp(), b.temp(I64)
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])
+    b.call(H_READ, w, Const(0, I64))          # reads x0 through env
+    b.mov(X[0], u)
+    b.mov(Y[0], w)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, X[0])) == 2
+    m = run_ref(ops, {X[1]: 4, X[2]: 1}, bytes(0x1000))
+    assert m.read_global(Y[0]) == 5 * 7               # x0 = x1 + 1 seen by the helper
+
+
+def test_cached_read_then_pure_helper_drops_the_store():
+    b = IRBuilder()
+    t, u, w = b.temp(), b.temp(), b.temp(I64)
+    b.add(t, X[1], Const(1))
+    b.mov(X[0], t)
+    b.xor(u, X[0], X[2])
+    b.call(H_PURE, w, Const(0, I64), Const(0, I64))
+    b.mov(X[0], u)
+    b.mov(Y[0], w)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len(stores_to(ops, X[0])) == 1
 
 
 def test_writes_before_a_memory_access_are_kept():
@@ -489,6 +607,153 @@ def test_values_agreed_by_all_paths_survive_a_label():
     i = [op.name for op in ops].index("label")
     after = [a for op in ops[i:] for a in op.args]
     assert X[0] not in after and X[3] in after
+
+
+# ---- overlapping globals (a D register and its S halves)
+def _run_bytes(ops, inputs):
+    return run_ref(ops, inputs, bytes(0x1000), ByteStateMachine)
+
+
+def test_half_write_does_not_kill_the_wider_store():
+    """vmov d0, r0, r1; vmov.f32 s0, #imm: the D store is not dead (its high half survives)."""
+    b = IRBuilder()
+    b.concat(Y[0], X[0], X[1])
+    b.mov(S[0], Const(0x3F800000))
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len([op for op in ops if op.args and op.args[0] is Y[0]]) == 1
+    m = _run_bytes(ops, {X[0]: 0x11111111, X[1]: 0x22222222})
+    assert m.read_global(Y[0]) == 0x222222223F800000
+
+
+def test_wider_write_kills_the_halves():
+    """Both S halves written, then the whole D: the S stores are dead."""
+    b = IRBuilder()
+    b.mov(S[0], X[0])
+    b.mov(S[1], X[1])
+    b.mov(Y[0], Y[1])
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert not stores_to(ops, S[0]) and not stores_to(ops, S[1])
+    m = _run_bytes(ops, {Y[1]: 0x123456789ABCDEF0})
+    assert m.read_global(Y[0]) == 0x123456789ABCDEF0
+
+
+def test_one_half_write_kills_only_that_half():
+    """s0 then s1 then s0 again: the first s0 store is dead, s1 stays."""
+    b = IRBuilder()
+    b.mov(S[0], Const(1))
+    b.mov(S[1], Const(2))
+    b.mov(S[0], Const(3))
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert [op.args[1] for op in stores_to(ops, S[0])] == [Const(3)]
+    assert [op.args[1] for op in stores_to(ops, S[1])] == [Const(2)]
+
+
+def test_read_of_a_half_keeps_the_wider_store():
+    """d0 = x; r = s1; d0 = y: the first D store is read through s1, so it stays."""
+    b = IRBuilder()
+    t = b.temp()
+    b.mov(Y[0], Y[1])
+    b.mov(t, S[1])
+    b.mov(Y[0], Y[2])
+    b.mov(X[0], t)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert len([op for op in ops if op.args and op.args[0] is Y[0]]) == 2
+    m = _run_bytes(ops, {Y[1]: 0x123456789ABCDEF0, Y[2]: 5})
+    assert m.read_global(X[0]) == 0x12345678 and m.read_global(Y[0]) == 5
+
+
+def test_read_of_the_wider_view_keeps_the_half_store():
+    b = IRBuilder()
+    t = b.temp(I64)
+    b.mov(S[1], Const(7))
+    b.mov(t, Y[0])
+    b.mov(S[1], Const(8))
+    b.mov(Y[1], t)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = _run_bytes(ops, {Y[0]: 0x123456789ABCDEF0})
+    assert m.read_global(Y[1]) == 0x000000079ABCDEF0
+
+
+def test_cached_half_does_not_answer_the_wide_read():
+    """vmov r0, s0; vmov.f64 d1, d0: the 32-bit value loaded for s0 is not d0."""
+    b = IRBuilder()
+    b.mov(X[0], S[0])
+    b.mov(Y[1], Y[0])
+    b.mov(X[1], S[0])
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = _run_bytes(ops, {Y[0]: 0xAAAAAAAABBBBBBBB})
+    assert m.read_global(Y[1]) == 0xAAAAAAAABBBBBBBB
+    assert m.read_global(X[0]) == m.read_global(X[1]) == 0xBBBBBBBB
+
+
+def test_write_of_a_half_drops_the_cached_wide_value():
+    """d0 read (and cached), s1 written, d0 read again: from memory, not the cache."""
+    b = IRBuilder()
+    t1, t2 = b.temp(I64), b.temp(I64)
+    b.mov(t1, Y[0])
+    b.mov(S[1], Const(0x55))
+    b.mov(t2, Y[0])
+    b.mov(Y[1], t1)
+    b.mov(Y[2], t2)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = _run_bytes(ops, {Y[0]: 0x1111111122222222})
+    assert m.read_global(Y[1]) == 0x1111111122222222
+    assert m.read_global(Y[2]) == 0x0000005522222222
+
+
+def test_write_of_the_wide_view_drops_the_cached_halves():
+    b = IRBuilder()
+    t1, t2 = b.temp(), b.temp()
+    b.add(t1, S[0], S[1])
+    b.mov(Y[0], Const(0x0000000300000004, I64))
+    b.add(t2, S[0], S[1])
+    b.mov(X[0], t1)
+    b.mov(X[1], t2)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = _run_bytes(ops, {Y[0]: 0x0000000100000002})
+    assert m.read_global(X[0]) == 3 and m.read_global(X[1]) == 7
+
+
+def test_dse_keeps_a_wide_store_read_through_its_half():
+    """d0 = t (cached), s0 read back from memory?  No: s0 != d0's cached value,
+    so the s0 read goes to memory and the d0 store must stay, though d0 itself
+    is read from the cache before being stored again."""
+    b = IRBuilder()
+    t, u, v = b.temp(I64), b.temp(I64), b.temp()
+    b.concat(t, X[0], X[1])
+    b.mov(Y[0], t)
+    b.add(u, Y[0], Const(1, I64))             # served from the cache
+    b.mov(v, S[1])                            # reads half of the stored d0 from memory
+    b.mov(Y[0], u)
+    b.mov(X[2], v)
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    m = _run_bytes(ops, {X[0]: 5, X[1]: 9})
+    assert m.read_global(X[2]) == 9 and m.read_global(Y[0]) == (9 << 32) + 6
+
+
+def test_dse_drops_the_halves_under_a_wide_store():
+    b = IRBuilder()
+    t, u = b.temp(), b.temp()
+    b.add(t, X[0], Const(1))
+    b.mov(S[0], t)
+    b.add(u, S[0], Const(1))                  # served from the cache
+    b.mov(S[1], u)
+    b.mov(X[1], S[1])                         # served from the cache
+    b.mov(Y[0], Y[1])                         # covers s0 and s1
+    b.exit_tb(EXIT_HALT)
+    ops, _ = optimize(b.ops, b.ntemps)
+    assert not stores_to(ops, S[0]) and not stores_to(ops, S[1])
+    m = _run_bytes(ops, {X[0]: 1, Y[1]: 0x1234})
+    assert m.read_global(X[1]) == 3 and m.read_global(Y[0]) == 0x1234
 
 
 def test_fold_matches_reference_semantics():

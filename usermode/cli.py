@@ -219,6 +219,8 @@ def run_program(opts: Options, program: str, guest_args: List[str], guest_env: L
         fail(str(e) if program in str(e) else f"{program}: {e}")
     except MemoryError as e:
         fail(f"out of memory: {e}")
+    from .translate import fastsys
+    fastsys.configure(strace=opts.strace)     # the native syscall fast path (off with -strace)
     engine = Engine(proc)
     status = engine.run()
     try:

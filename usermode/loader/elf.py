@@ -22,10 +22,6 @@ import struct
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from elftools.common.exceptions import ELFError
-from elftools.construct import ConstructError
-from elftools.elf.enums import ENUM_E_MACHINE
-from elftools.elf.structs import ELFStructs
 
 from .errors import LoaderError
 
@@ -73,15 +69,37 @@ NOT_EXECUTABLE = {
 
 CORRUPT = "truncated or corrupt ELF file"
 
-_EM_BY_NUMBER = {v: k for k, v in ENUM_E_MACHINE.items() if k.startswith("EM_")}
+# The headers are parsed with struct (pyelftools' construct-based parsers
+# cost ~0.1 s of imports at every start-up); pyelftools' enum tables are
+# imported only to name unusual values in error messages.
+_EHDR32 = struct.Struct("<16sHHIIIIIHHHHHH")
+_PHDR32 = struct.Struct("<8I")
+_E_TYPES = {0: "ET_NONE", 1: "ET_REL", 2: "ET_EXEC", 3: "ET_DYN", 4: "ET_CORE"}
+# p_type names as pyelftools gives them for EM_ARM (the loader looks at
+# PT_LOAD, PT_INTERP, PT_PHDR and PT_GNU_STACK; others are kept as names)
+_P_TYPES = {0: "PT_NULL", 1: "PT_LOAD", 2: "PT_DYNAMIC", 3: "PT_INTERP", 4: "PT_NOTE",
+            5: "PT_SHLIB", 6: "PT_PHDR", 7: "PT_TLS", 0x6474E550: "PT_GNU_EH_FRAME",
+            0x6474E551: "PT_GNU_STACK", 0x6474E552: "PT_GNU_RELRO",
+            0x6474E553: "PT_GNU_PROPERTY", 0x70000000: "PT_ARM_ARCHEXT",
+            0x70000001: "PT_ARM_EXIDX"}
+
+
+def _enum_name(table: str, value: int):
+    """pyelftools' name for an unusual enum value (error messages), or the value."""
+    from elftools.elf import enums
+    for k, v in getattr(enums, table).items():
+        if v == value and not k.startswith("_"):
+            return k
+    return value
 
 
 def machine_name(e_machine: int) -> str:
     """'x86-64', 'AArch64', ... for an e_machine value."""
     if e_machine in MACHINE_NAMES:
         return MACHINE_NAMES[e_machine]
-    if e_machine in _EM_BY_NUMBER:
-        return _EM_BY_NUMBER[e_machine][3:]
+    name = _enum_name("ENUM_E_MACHINE", e_machine)
+    if isinstance(name, str) and name.startswith("EM_"):
+        return name[3:]
     return f"unknown machine {e_machine}"
 
 
@@ -196,31 +214,17 @@ def _check_ident(data: bytes, path: str) -> None:
         raise _corrupt(path, "file ends inside the ELF header")
 
 
-def _structs() -> ELFStructs:
-    s = ELFStructs(little_endian=True, elfclass=32)
-    s.create_basic_structs()
-    s.create_advanced_structs("ET_EXEC", "EM_ARM", "ELFOSABI_SYSV")
-    return s
-
-
-_STRUCTS = None
-
-
 def _parse(data: bytes, path: str) -> ElfImage:
-    global _STRUCTS
-    if _STRUCTS is None:
-        _STRUCTS = _structs()
-    ehdr = _STRUCTS.Elf_Ehdr.parse(data[:EHDR32_SIZE])
-    e_type = ehdr["e_type"]
+    (_, e_type_v, _, e_version, entry, phoff, _, e_flags, _, phentsize, phnum, _, _,
+     _) = _EHDR32.unpack_from(data)
+    e_type = _E_TYPES.get(e_type_v) or _enum_name("ENUM_E_TYPE", e_type_v)
     if e_type not in ("ET_EXEC", "ET_DYN"):
         why = NOT_EXECUTABLE.get(e_type, f"ELF type {e_type}")
         raise LoaderError(f"not an executable ({why})", path)
-    if ehdr["e_version"] != "EV_CURRENT":
-        raise _corrupt(path, f"bad e_version {ehdr['e_version']}")
-    entry = ehdr["e_entry"]
+    if e_version != EV_CURRENT:
+        raise _corrupt(path, f"bad e_version {_enum_name('ENUM_E_VERSION', e_version)}")
     if entry & 3 == 2:        # neither word-aligned ARM nor Thumb (bit 0)
         raise LoaderError(f"not an executable (misaligned entry point {entry:#x})", path)
-    phoff, phentsize, phnum = ehdr["e_phoff"], ehdr["e_phentsize"], ehdr["e_phnum"]
     if phentsize != PHDR32_SIZE:
         raise _corrupt(path, f"bad program header size {phentsize}")
     if phnum == 0:
@@ -233,13 +237,13 @@ def _parse(data: bytes, path: str) -> ElfImage:
     segments = []
     for i in range(phnum):
         off = phoff + i * phentsize
-        p = _STRUCTS.Elf_Phdr.parse(data[off:off + phentsize])
-        p_type = p["p_type"] if isinstance(p["p_type"], str) else f"PT_{p['p_type']:#x}"
-        segments.append(Segment(p_type, p["p_offset"], p["p_vaddr"], p["p_filesz"],
-                                p["p_memsz"], p["p_flags"], p["p_align"]))
+        p_type, p_offset, p_vaddr, _, p_filesz, p_memsz, p_flags, p_align = \
+            _PHDR32.unpack_from(data, off)
+        segments.append(Segment(_P_TYPES.get(p_type) or f"PT_{p_type:#x}", p_offset, p_vaddr,
+                                p_filesz, p_memsz, p_flags, p_align))
 
     img = ElfImage(path=path, data=data, e_type=e_type, entry=entry, phoff=phoff,
-                   phentsize=phentsize, phnum=phnum, flags=ehdr["e_flags"],
+                   phentsize=phentsize, phnum=phnum, flags=e_flags,
                    segments=segments)
     for i, s in enumerate(segments):
         if s.type == "PT_LOAD":
@@ -284,7 +288,7 @@ def read_elf(path: str, fd: Optional[int] = None) -> ElfImage:
         return _parse(data, path)
     except LoaderError:
         raise
-    except (ELFError, ConstructError, struct.error) as e:
+    except struct.error as e:
         raise _corrupt(path, type(e).__name__) from None
 
 

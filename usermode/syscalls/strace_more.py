@@ -10,7 +10,6 @@ Usage::
 """
 from __future__ import annotations
 
-import socket
 import struct
 
 from . import strace_tables as T
@@ -76,6 +75,7 @@ def fmt_sockaddr(proc, addr, length):
         body = '{sun_family=AF_UNIX,sun_path="' + path.decode("latin-1") + '"}'
     elif fam == 2 and length >= 8:
         port = struct.unpack_from(">H", raw, 2)[0]
+        import socket                        # here: a 40 ms import at start-up otherwise
         ip = socket.inet_ntoa(raw[4:8])
         body = f'{{sin_family=AF_INET,sin_port=htons({port}),sin_addr=inet_addr("{ip}")}}'
     elif fam == 16 and length >= 12:

@@ -9,7 +9,14 @@ Three passes over the op list of `usermode.translate.ir`:
    copy propagation, and caching of globals in temps: a global read twice is
    loaded once; a global just written is read back from the temp that holds
    the value; a dead write is not stored at all (dead-flag elimination);
-3. backward: dead temp elimination (pure ops whose results nobody reads).
+3. backward, on the rewritten block: dead store elimination (_dse: a store
+   whose global is stored again before anything reads it from memory, now
+   that pass 2 serves reads from temps), then dead temp elimination (pure ops
+   whose results nobody reads).
+
+Globals are byte ranges of the CPU state and may overlap (a VFP D register
+and its two S halves): liveness is tracked per 4-byte chunk and the value
+cache drops every overlapping view on a write (see _ginfo).
 
 The CPU state stays exact wherever anything could observe it.  Every live
 write of a global is stored at once (write-through), so memory is up to date
@@ -294,13 +301,66 @@ def _flat(args):
             yield x
 
 
+# ---------------------------------------------------------------- overlapping globals
+# Globals are byte ranges of the CPU state, and two of them may overlap: a VFP
+# D register (I64 at offset X) and its S halves (I32 at X and X+4).  Liveness
+# is tracked per 4-byte chunk of the state, the value cache per global (an
+# entry answers only a read of the same offset and type; a write drops every
+# entry it overlaps).
+_GINFO: Dict[object, Tuple[Tuple[int, ...], bool, Tuple[int, ...], int]] = {}
+
+
+def _ginfo(g) -> Tuple[Tuple[int, ...], bool, Tuple[int, ...], int]:
+    """(the 4-byte chunks global g touches, whether it covers all of them, the
+    offsets other than g's where an overlapping global (at most 8 bytes) may
+    start, g's size in bytes); cached per Global object."""
+    r = _GINFO.get(g)
+    if r is None:
+        off, n = g.offset, g.type.bits >> 3
+        aligned = off & 3 == 0
+        chs = tuple(range(off & ~3, off + n, 4))
+        near = tuple(o for o in (range(off - 4, off + n, 4) if aligned else range(off - 7, off + n))
+                     if o != off)
+        r = (chs, aligned and n & 3 == 0, near, n)
+        if len(_GINFO) > 8192:
+            _GINFO.clear()
+        _GINFO[g] = r
+    return r
+
+
+def _gkill(gval: Dict[int, object], g) -> None:
+    """Forget the cached values of global g and of every global overlapping it."""
+    off = g.offset
+    gval.pop(off, None)
+    if gval:
+        _, _, near, n = _GINFO.get(g) or _ginfo(g)
+        for o in near:
+            v = gval.get(o)
+            if v is not None and o < off + n and o + (v.type.bits >> 3) > off:
+                del gval[o]
+
+
+def _def_dead(chs, live_all: bool, gs: set) -> bool:
+    """Is every chunk of chs dead?  (live_all: gs holds the dead chunks; else
+    the live ones.)"""
+    for ch in chs:
+        if (ch in gs) is not live_all:
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- pass 1
 def _analyse(ops: List[Op]):
     """Backward pass over the input: (temps defined more than once, dead global
     defs per op index, per op index the globals read again soon).
 
-    Global liveness is ``live_all`` plus a set: with live_all the set holds
-    the dead offsets, else the live ones."""
+    Global liveness is ``live_all`` plus a set of 4-byte chunks of the state
+    (see _ginfo): with live_all the set holds the dead chunks, else the live
+    ones.  A def is dead when every chunk it touches is dead; it kills only
+    the chunks it covers whole; a use makes every chunk it touches live.
+    `dead` holds offsets (the def at that op with that offset is dead);
+    `keep` offsets too (a hint: the op's global at that offset is read again
+    soon)."""
     ndefs: Dict[int, int] = {}
     multi = set()
     dead: Dict[int, Tuple[int, ...]] = {}
@@ -310,6 +370,7 @@ def _analyse(ops: List[Op]):
     next_read: Dict[int, int] = {}
     kinds = _KIND
     window = REREAD_WINDOW
+    ginfo = _GINFO
     for i in range(len(ops) - 1, -1, -1):
         op = ops[i]
         name = op.name
@@ -376,9 +437,18 @@ def _analyse(ops: List[Op]):
                     ndefs[t] = 1
             elif c is Global:
                 off = x.offset
-                if (off in gs) if live_all else (off not in gs):
-                    dead[i] = dead.get(i, ()) + (off,)
-                (gs.add if live_all else gs.discard)(off)
+                gi = ginfo.get(x) or _ginfo(x)
+                chs = gi[0]
+                if len(chs) == 1:
+                    if (chs[0] in gs) is live_all:
+                        dead[i] = dead.get(i, ()) + (off,)
+                    if gi[1]:
+                        (gs.add if live_all else gs.discard)(chs[0])
+                else:
+                    if _def_dead(chs, live_all, gs):
+                        dead[i] = dead.get(i, ()) + (off,)
+                    if gi[1]:
+                        (gs.update if live_all else gs.difference_update)(chs)
                 j = next_read.pop(off, None)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -389,7 +459,11 @@ def _analyse(ops: List[Op]):
         for x in uses:
             if x.__class__ is Global:
                 off = x.offset
-                (gs.discard if live_all else gs.add)(off)
+                chs = (ginfo.get(x) or _ginfo(x))[0]
+                if len(chs) == 1:
+                    (gs.discard if live_all else gs.add)(chs[0])
+                else:
+                    (gs.difference_update if live_all else gs.update)(chs)
                 j = next_read.get(off)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -411,6 +485,8 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
     gval: Dict[int, object] = {}        # global offset -> Const / stable temp equal to its memory
     pending: Dict[int, List[Dict[int, object]]] = {}   # label id -> gval at branches to it
     reachable = True
+    stored = set()                      # offsets of the globals written so far
+    served = False                      # one of them read from gval since: run _dse
     kinds = _KIND
     TempC, GlobalC, ConstC = Temp, Global, Const
 
@@ -480,6 +556,8 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
                     changed = True
             elif c is GlobalC:
                 r = gval.get(x.offset)
+                if r is not None and r.type is not x.type:
+                    r = None                          # the other view (D vs S) of that offset
                 if r is None and kp is not None and x.offset in kp:
                     r = _temp(nt, x.type)
                     nt += 1
@@ -488,6 +566,8 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
                 if r is not None:
                     src_list[p] = r
                     changed = True
+                    if x.offset in stored:
+                        served = True         # a store, then a read from the cache
         if k == K_CALL:
             new_args = (args[0], args[1], tuple(vals)) if changed else args
         else:
@@ -578,32 +658,28 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
             if c is not GlobalC:
                 continue
             off = d.offset
+            _gkill(gval, d)                           # this view and every overlapping one
+            stored.add(off)
             if name == "mov" and new_args[1].type is d.type:
                 src = new_args[1]
                 if dd is not None and off in dd:
                     skip = True                       # a dead store: nothing to emit
-                    gval.pop(off, None)
                 else:
                     sc = src.__class__
                     if kp is not None and off in kp and (
                             sc is ConstC or (sc is TempC and (src.index >= ntemps
                                                                or src.index not in multi))):
                         gval[off] = src
-                    else:
-                        gval.pop(off, None)
                 continue
             is_dead = dd is not None and off in dd
             if not is_dead and (kp is None or off not in kp):
-                gval.pop(off, None)                   # written in place, not kept
-                continue
+                continue                              # written in place, not kept
             t = _temp(nt, d.type)
             nt += 1
             if lst is None:
                 lst = list(new_args)
             lst[p] = t
-            if is_dead:
-                gval.pop(off, None)
-            else:                                     # computed in t, stored, t kept
+            if not is_dead:                           # computed in t, stored, t kept
                 if post is None:
                     post = []
                 post.append(_op("mov", (d, t)))
@@ -616,7 +692,7 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
         emit(_op(name, new_args) if changed else op)
         if post is not None:
             out.extend(post)
-    return _dce(out), nt
+    return _dce(_dse(out) if served else out), nt
 
 
 _SRC_WIDTH_OPS = frozenset(("ext32s", "ext32u", "extrl", "extrh"))
@@ -656,6 +732,116 @@ def _cmp_const(c: Cond, a, b) -> Optional[bool]:
 
 
 # ---------------------------------------------------------------- pass 3
+def _dse(ops: List[Op]) -> List[Op]:
+    """Dead store elimination on the rewritten block (after pass 2): a store
+    ``mov G, x`` is dropped when every byte of G is stored again before
+    anything reads those bytes from memory or observes the state (memory ops,
+    which may fault; helpers that read the state; FP ops with a guest slow
+    path; exits; unknown ops).  Pass 1 could not see these: a read of G that
+    pass 2 served from a cached temp no longer reads memory.  Liveness is per
+    4-byte chunk, as in _analyse: a use of any view (D or S) keeps the bytes
+    it touches alive, a def kills only the chunks it covers whole."""
+    live_all, gs = True, set()
+    at_label: Dict[int, Tuple[bool, set]] = {}
+    kinds = _KIND
+    GlobalC = Global
+    ginfo = _GINFO
+    drop = None
+    for i in range(len(ops) - 1, -1, -1):
+        op = ops[i]
+        name = op.name
+        k = kinds.get(name, K_UNKNOWN)
+        args = op.args
+        if k == K_DATA:
+            info = INFO[name]
+            if name == "mov":
+                d = args[0]
+                x = args[1]
+                if d.__class__ is GlobalC:
+                    gi = ginfo.get(d) or _ginfo(d)
+                    chs = gi[0]
+                    if len(chs) == 1:
+                        if (chs[0] in gs) is live_all:
+                            if drop is None:
+                                drop = set()
+                            drop.add(i)       # dead: its use goes with it
+                            continue
+                        if gi[1]:
+                            (gs.add if live_all else gs.discard)(chs[0])
+                    else:
+                        if _def_dead(chs, live_all, gs):
+                            if drop is None:
+                                drop = set()
+                            drop.add(i)
+                            continue
+                        if gi[1]:
+                            (gs.update if live_all else gs.difference_update)(chs)
+                if x.__class__ is GlobalC:
+                    (gs.difference_update if live_all else gs.update)(
+                        (ginfo.get(x) or _ginfo(x))[0])
+                continue
+            defs = [args[p] for p in info[0]]
+            uses = [args[p] for p in info[1]]
+            fl = 0
+        elif k == K_INSN:
+            continue
+        elif k == K_LABEL:
+            at_label[id(args[0])] = (live_all, set(gs))
+            continue
+        elif k == K_TERM or k == K_UNKNOWN:
+            live_all, gs = True, set()
+            continue
+        elif k == K_BR:
+            o = at_label.get(id(args[0]))
+            live_all, gs = (o[0], set(o[1])) if o is not None else (True, set())
+            continue
+        elif k == K_BRCOND:
+            o = at_label.get(id(args[3]))
+            if o is None:                              # not a forward branch: be safe
+                live_all, gs = True, set()
+            else:
+                oa, os_ = o
+                if live_all:
+                    if oa:
+                        gs &= os_
+                    else:
+                        gs -= os_
+                elif oa:
+                    gs, live_all = os_ - gs, True
+                else:
+                    gs |= os_
+            defs = ()
+            uses = (args[1], args[2])
+            fl = 0
+        elif k == K_CALL:
+            hf = getattr(args[0], "flags", _HF_READS | _HF_WRITES)
+            defs = (args[1],) if args[1] is not None else ()
+            uses = args[2]
+            fl = F_READALL if hf & _HF_READS else 0
+        else:
+            info = INFO[name]
+            fl = info[2]
+            if info[3] >= 0:
+                m = args[info[3]]
+                if m is not None and getattr(m, "slow", None) is not None:
+                    fl |= F_READALL
+            defs = [args[p] for p in info[0]]
+            uses = [args[p] for p in info[1]]
+        for d in defs:
+            if d.__class__ is GlobalC:
+                gi = ginfo.get(d) or _ginfo(d)
+                if gi[1]:
+                    (gs.update if live_all else gs.difference_update)(gi[0])
+        if fl & F_READALL:
+            live_all, gs = True, set()
+        for x in uses:
+            if x.__class__ is GlobalC:
+                (gs.difference_update if live_all else gs.update)((ginfo.get(x) or _ginfo(x))[0])
+    if drop is None:
+        return ops
+    return [op for i, op in enumerate(ops) if i not in drop]
+
+
 def _unreachable(ops: List[Op]) -> List[Op]:
     """Drop code no branch reaches (after a br or exit, up to a label some
     kept branch targets), unused labels, and a br to the very next label.

@@ -39,7 +39,10 @@ Usage::
 """
 from __future__ import annotations
 
-import hashlib
+try:                        # _blake2 alone: hashlib would load OpenSSL (~20 ms at start-up)
+    from _blake2 import blake2b as _blake2b
+except ImportError:         # pragma: no cover - a Python without the builtin module
+    from hashlib import blake2b as _blake2b
 import os
 import struct
 import sys
@@ -64,7 +67,7 @@ _state: Dict[str, object] = {}
 
 
 def _h16(data) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return _blake2b(data, digest_size=16).digest()
 
 
 # ------------------------------------------------------------------ set-up
@@ -102,7 +105,7 @@ def _runtime_so() -> Tuple[str, int, int, int]:
 
 def translator_version(so_path: str) -> str:
     """Hash of everything the generated code depends on besides the guest bytes."""
-    h = hashlib.blake2b(FORMAT, digest_size=20)
+    h = _blake2b(FORMAT, digest_size=20)
     root = os.path.dirname(os.path.abspath(__file__))
     files = []
     for d, dirs, names in os.walk(root):
