@@ -7,8 +7,7 @@ The long mode is the command line (usermode/risu/cli.py):
 
 The VFP moves, loads and stores are in the main run; integer NEON has its
 own test (the encodings pyqemu does not decode yet are left out); floating
-point (VFP data processing, NEON float: tag "fp") runs in its own test (T32
-an expected failure until the optimizer's partial D-register bug is fixed).
+point (VFP data processing, NEON float: tag "fp") runs in its own test.
 
 The harness itself is tested in test_risu_harness.py.
 """
@@ -110,10 +109,7 @@ def test_quick_neon_integer(isa):
 
 
 @needs_tools
-@pytest.mark.parametrize("isa", ["a32", pytest.param("t32", marks=pytest.mark.xfail(
-    strict=True, reason="open optimizer bug (tests/risu_regressions/opt-partial-dreg-store.json): "
-                        "VNEG.F64 d12 then VSEL.F32 s24 in one block loses d12's top half; "
-                        "passes with PYQEMU_OPT=0"))])
+@pytest.mark.parametrize("isa", ["a32", "t32"])
 def test_quick_floating_point(isa):
     """VFP data processing and NEON floating point (tag "fp")."""
     _check_skipping_sigill(isa, QUICK_SEED, 300, only=("fp",))

@@ -69,22 +69,11 @@ def build(prog: str, variant: str) -> Path:
     return out
 
 
-def run_both(exe: Path, args, env=None):
+def run_both(exe: Path, args):
     want = subprocess.run([QEMU, str(exe), *args], capture_output=True, timeout=300)
     got = subprocess.run([sys.executable, "-m", "usermode", str(exe), *args],
-                         capture_output=True, timeout=900, cwd=REPO,
-                         env=dict(os.environ, **(env or {})))
+                         capture_output=True, timeout=900, cwd=REPO)
     return want, got
-
-
-# Programs an open optimizer bug breaks (tests/risu_regressions/opt-partial-dreg-*.json:
-# a D register written whole, then one S half, in one block, loses the other half):
-# expected failures with the optimizer on; test_unoptimized checks them with PYQEMU_OPT=0.
-OPT_BUG = {"fp_libm"}
-
-
-def _optimizer_on() -> bool:
-    return os.environ.get("PYQEMU_OPT", "1") != "0"
 
 
 def first_difference(a: bytes, b: bytes) -> str:
@@ -96,27 +85,13 @@ def first_difference(a: bytes, b: bytes) -> str:
 @needs_tools
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("prog", list(PROGRAMS))
-def test_program_matches_qemu(prog, variant, request):
-    if prog in OPT_BUG and _optimizer_on():
-        request.applymarker(pytest.mark.xfail(strict=True, reason="open optimizer bug: "
-                                              "opt-partial-dreg (see OPT_BUG)"))
+def test_program_matches_qemu(prog, variant):
     exe = build(prog, variant)
     want, got = run_both(exe, PROGRAMS[prog])
     assert want.returncode == PROGRAM_RC.get(prog, 0), want.stderr[-500:]
     assert len(want.stdout) > 100
     assert got.stdout == want.stdout, first_difference(want.stdout, got.stdout) + \
         "\n" + got.stderr.decode(errors="replace")[-1500:]
-    assert got.returncode == want.returncode
-
-
-@needs_tools
-@pytest.mark.parametrize("prog", sorted(OPT_BUG))
-def test_unoptimized(prog):
-    """The OPT_BUG programs, translated without the IR optimizer."""
-    exe = build(prog, "thumb-v8")
-    want, got = run_both(exe, PROGRAMS[prog], {"PYQEMU_OPT": "0"})
-    assert want.returncode == PROGRAM_RC.get(prog, 0)
-    assert got.stdout == want.stdout, first_difference(want.stdout, got.stdout)
     assert got.returncode == want.returncode
 
 

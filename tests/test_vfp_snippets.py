@@ -22,7 +22,6 @@ Usage::
 from __future__ import annotations
 
 import itertools
-import os
 import struct
 import tempfile
 from typing import List
@@ -172,19 +171,9 @@ def test_fpscr_modes(insn, double):
     check(cases, alternate=True)
 
 
-def _opt_partial_dreg_bug(request) -> None:
-    """An open optimizer bug (tests/risu_regressions/opt-partial-dreg-*.json):
-    a D register written whole and then one S half in one block loses the
-    other half.  These cases load operands that way; they pass with PYQEMU_OPT=0."""
-    if os.environ.get("PYQEMU_OPT", "1") != "0":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="open optimizer bug "
-                                              "opt-partial-dreg (passes with PYQEMU_OPT=0)"))
-
-
 @needs_tools
 @pytest.mark.parametrize("double", [False, True], ids=["f32", "f64"])
-def test_unary_ops(double, request):
-    _opt_partial_dreg_bug(request)
+def test_unary_ops(double):
     cases, thumb = [], False
     modes = MODES
     for vals in (F64 if double else F32,):
@@ -328,9 +317,7 @@ def test_round_to_integral():
 
 @needs_tools
 @pytest.mark.parametrize("thumb", [False, True], ids=["arm", "thumb"])
-def test_vsel_and_registers(thumb, request):
-    if not thumb:
-        _opt_partial_dreg_bug(request)
+def test_vsel_and_registers(thumb):
     cases = []
     for apsr in (0x00000000, 0x40000000, 0x10000000, 0x80000000, 0x90000000, 0x60000000):
         for cc in ("eq", "vs", "ge", "gt"):
