@@ -195,6 +195,13 @@ class Signals:
         st.sigmask |= self.host_mask & ~UNBLOCKABLE_MASK
         self.sync_host_mask()
 
+    def start_thread(self) -> None:
+        """A new guest thread: the process's dispositions are in place, the
+        host thread inherited the creating thread's mask."""
+        self.active = True
+        self.host_mask = host.get_mask()
+        self.sync_host_mask()
+
     def after_fork_child(self) -> None:
         """A child starts with no pending signals."""
         self.pending.clear()

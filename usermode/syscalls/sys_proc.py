@@ -1,9 +1,10 @@
 """Process syscalls: exit, ids, uname, limits, usage, affinity, kill, prctl,
 futex, getrandom, set_tid_address/robust lists.
 
-Single-threaded for now: exit and exit_group both end the whole guest
-process by raising GuestExit(status & 0xff); the engine must catch it and
-exit the host process with that status (nothing is flushed here).
+exit ends the calling guest thread (usermode/threads.py; the whole process
+when it is the last one); exit_group ends the process by raising
+GuestExit(status & 0xff), which the engine lets propagate (nothing is
+flushed here).
 
 Usage::
 
@@ -50,10 +51,13 @@ FUTEX_TIMEOUT_OPS = {FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, FUTEX_WAIT_RE
 
 
 def sys_exit(proc, status, *_):
+    from ..threads import thread_exit
+    thread_exit(proc, status)
     raise GuestExit(status & 0xFF)
 
 
-sys_exit_group = sys_exit
+def sys_exit_group(proc, status, *_):
+    raise GuestExit(status & 0xFF)
 
 
 def sys_getpid(proc, *_):

@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import bisect
+import threading
 from typing import Dict, List, Optional, Tuple
 
 from . import _runtime
@@ -54,6 +55,10 @@ FSR_LNX_PF = 1 << 31                # arch/arm: "prefetch abort" marker in error
 SYSCALL_BUFFER_WINDOW = 64 << 10
 
 _runtime_ready = False
+# Held while translating, committing, invalidating or flushing: the code
+# generator, the code buffer and `blocks` are shared by all guest threads.
+# Lookups (in C) take no lock.
+TB_LOCK = threading.RLock()
 
 
 class Frontend:
@@ -127,6 +132,12 @@ class Engine:
     def translate(self, pc: int, flags: int, single: bool = False) -> None:
         """Translate and commit the block at (pc, flags); `single`: one insn
         only, allowed to write to its own page (see EXCP_SMC)."""
+        with TB_LOCK:
+            if not single and lib.rt_tb_lookup(pc, flags) != ffi.NULL:
+                return                  # another thread got there first
+            self._translate(pc, flags, single)
+
+    def _translate(self, pc: int, flags: int, single: bool) -> None:
         max_insns = 1 if single else self.max_insns
         kw = {"max_insns": max_insns} if max_insns else {}
         blk = self.frontend.translate_block(self._read_code, pc, flags, **kw)
@@ -154,39 +165,62 @@ class Engine:
             self._log_block(blk, res, code_addr)
 
     def flush(self) -> None:
-        lib.rt_tb_flush()
-        lib.rt_code_unprotect(0, 1 << 32, 1)
-        self.blocks.clear()
+        with TB_LOCK:
+            lib.rt_tb_flush()
+            lib.rt_code_unprotect(0, 1 << 32, 1)
+            self.blocks.clear()
 
     def invalidate(self, start: int, end: int) -> None:
         """Forget the code translated from [start, end) (cacheflush, and after
         mmap/munmap/mprotect, which also reset the host protection there)."""
-        lib.rt_tb_invalidate_range(start, end)
-        lib.rt_code_unprotect(start, end, 1)
+        with TB_LOCK:
+            lib.rt_tb_invalidate_range(start, end)
+            lib.rt_code_unprotect(start, end, 1)
+
+    # ---- threads -----------------------------------------------------------------
+    def for_thread(self, tproc) -> "Engine":
+        """The engine of a new guest thread (usermode/threads.py): its own CPU
+        state and signal state; code generator and block map shared."""
+        e = Engine.__new__(Engine)
+        e.__dict__.update(self.__dict__)
+        e.proc, e.cpu, e.env = tproc, tproc.cpu, tproc.cpu.ptr
+        e.signals = signals_of(tproc)
+        e.ntranslated = 0
+        tproc.engine = e
+        return e
+
+    def run_thread(self) -> None:
+        """A guest thread's loop (ThreadExit / GuestExit end it)."""
+        self.signals.start_thread()
+        self.signals.process()
+        self._loop()
 
     # ---- exits -------------------------------------------------------------------
     def run(self) -> int:
-        env = self.env
         _register_signal_rows()
         self.signals.start()
         self.signals.process()
         try:
-            while True:
-                r = lib.rt_cpu_exec(env)
-                if r == RT_NEED_TRANSLATE:
-                    self.translate(env.pc, env.tb_flags)
-                elif r == EXIT_SYSCALL:
-                    self.syscall()
-                elif r == EXIT_EXCEPTION:
-                    self.handle_exception()
-                elif r == RT_EXIT_INTERRUPT:
-                    self.signals.process()
-                elif r == EXIT_HALT:
-                    continue
-                else:
-                    raise RuntimeError(f"dispatcher returned {r}")
+            self._loop()
         except GuestExit as e:
             return e.status
+
+    def _loop(self) -> None:
+        env = self.env
+        while True:
+            r = lib.rt_cpu_exec(env)
+            if r == RT_NEED_TRANSLATE:
+                self.translate(env.pc, env.tb_flags)
+            elif r == EXIT_SYSCALL:
+                self.syscall()
+            elif r == EXIT_EXCEPTION:
+                self.handle_exception()
+            elif r == RT_EXIT_INTERRUPT:
+                self.signals.process()
+            elif r == EXIT_HALT:
+                continue
+            else:
+                raise RuntimeError(f"dispatcher returned {r}")
 
     def syscall(self) -> None:
         """SVC: the system call, its restart if a signal cut it short before it

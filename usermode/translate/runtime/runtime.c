@@ -60,6 +60,9 @@ static int chaining = 1;
 static TB *tb_hash[HASH_SIZE];
 static TB *tb_all;
 static uint32_t tb_count;
+/* Writers of the block table (commit, chaining, invalidation, flush) hold
+ * tb_mutex; lookups take no lock (see docs/ARCHITECTURE.md, "Threads"). */
+static pthread_mutex_t tb_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stat_lookups, stat_chains;
 
 static __thread CPUHeader *cur_env;
@@ -150,8 +153,11 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
                  uint32_t jmp_insn0, uint32_t jmp_reset0,
                  uint32_t jmp_insn1, uint32_t jmp_reset1, uint64_t guest_end)
 {
-    if ((uint64_t)(code_end - code_next) < len + 64)
+    pthread_mutex_lock(&tb_mutex);
+    if ((uint64_t)(code_end - code_next) < len + 64) {
+        pthread_mutex_unlock(&tb_mutex);
         return -1;
+    }
     tb->tc = code_next;
     tb->tc_size = len;
     memcpy(tb->tc, code, len);
@@ -165,8 +171,9 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
     uint32_t h = tb_hash_fn(tb->pc, tb->flags);
     tb->hash_next = tb_hash[h];
     tb->all_next = tb_all;
-    tb_all = tb;
+    __atomic_store_n(&tb_all, tb, __ATOMIC_RELEASE);
     __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&tb_mutex);
     return 0;
 }
 
@@ -181,7 +188,7 @@ TB *rt_tb_lookup(uint64_t pc, uint64_t flags)
 
 TB *rt_tb_find_host_pc(uint64_t host_pc)
 {
-    for (TB *tb = tb_all; tb; tb = tb->all_next)
+    for (TB *tb = __atomic_load_n(&tb_all, __ATOMIC_ACQUIRE); tb; tb = tb->all_next)
         if (host_pc >= (uintptr_t)tb->tc && host_pc < (uintptr_t)tb->tc + tb->tc_size)
             return tb;
     return NULL;
@@ -199,9 +206,15 @@ static void tb_add_jump(TB *from, int n, TB *to)
 {
     if (from->jmp_insn[n] == 0xffffffffu || from->jmp_dest[n] || from->invalid)
         return;
-    from->jmp_dest[n] = to;
-    tb_set_jmp_target(from, n, to->tc);
-    stat_chains++;
+    /* again under the lock: another thread may have chained this exit, or
+       invalidated either block, since the unlocked test */
+    pthread_mutex_lock(&tb_mutex);
+    if (!from->jmp_dest[n] && !from->invalid && !to->invalid) {
+        from->jmp_dest[n] = to;
+        tb_set_jmp_target(from, n, to->tc);
+        stat_chains++;
+    }
+    pthread_mutex_unlock(&tb_mutex);
 }
 
 static void tb_unlink_to(TB *target)
@@ -217,13 +230,15 @@ static void tb_unlink_to(TB *target)
 int rt_tb_invalidate_range(uint64_t start, uint64_t end)
 {
     int n = 0;
+    pthread_mutex_lock(&tb_mutex);
     for (TB *tb = tb_all; tb; tb = tb->all_next) {
         if (!tb->invalid && tb->pc < end && tb->guest_end > start) {
-            tb->invalid = 1;
+            __atomic_store_n(&tb->invalid, 1, __ATOMIC_RELEASE);
             tb_unlink_to(tb);
             n++;
         }
     }
+    pthread_mutex_unlock(&tb_mutex);
     return n;
 }
 
@@ -232,8 +247,13 @@ static void tb_invalidate_range(uint64_t start, uint64_t end)
     rt_tb_invalidate_range(start, end);
 }
 
+/* fork: the child must not inherit tb_mutex held by a thread it will not have */
+static void tb_atfork_prepare(void) { pthread_mutex_lock(&tb_mutex); }
+static void tb_atfork_release(void) { pthread_mutex_unlock(&tb_mutex); }
+
 void rt_tb_flush(void)
 {
+    pthread_mutex_lock(&tb_mutex);
     TB *tb = tb_all;
     while (tb) {
         TB *next = tb->all_next;
@@ -243,6 +263,7 @@ void rt_tb_flush(void)
     tb_all = NULL;
     memset(tb_hash, 0, sizeof(tb_hash));
     tb_count = 0;
+    pthread_mutex_unlock(&tb_mutex);
     /* keep the stubs installed before the first block */
 }
 
@@ -305,41 +326,84 @@ int rt_cpu_exec(CPUHeader *env)
  * advances head.  A handler interrupting the consumer never touches the slot
  * being read (the queue-full test uses the old head). */
 #define SIGQ_LEN 1024
-static struct { volatile uint32_t ready; uint32_t pad; siginfo_t info; } sigq[SIGQ_LEN];
-static volatile uint32_t sigq_head, sigq_tail, sigq_dropped;
+typedef struct SigQueue {
+    struct { volatile uint32_t ready; uint32_t pad; siginfo_t info; } slot[SIGQ_LEN];
+    volatile uint32_t head, tail;
+} SigQueue;
+/* The process's queue, and each guest thread's own (rt_thread_init): a
+ * signal is recorded in the queue of the host thread it interrupted, which
+ * is the guest thread the host kernel chose for it (tgkill: that thread). */
+static SigQueue sigq_main;
+static __thread SigQueue *cur_sigq;
+static volatile uint32_t sigq_dropped;
 static uint32_t no_exit_request;          /* flag used before any env exists */
+
+static inline SigQueue *my_sigq(void)
+{
+    SigQueue *q = cur_sigq;
+    return q ? q : &sigq_main;
+}
 
 static void sigq_push(const siginfo_t *si)
 {
-    uint32_t t = __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE);
+    SigQueue *q = my_sigq();
+    uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
     for (;;) {
-        if (t - __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE) >= SIGQ_LEN) {
+        if (t - __atomic_load_n(&q->head, __ATOMIC_ACQUIRE) >= SIGQ_LEN) {
             __atomic_fetch_add(&sigq_dropped, 1, __ATOMIC_RELAXED);
             return;
         }
-        if (__atomic_compare_exchange_n(&sigq_tail, &t, t + 1, 0,
+        if (__atomic_compare_exchange_n(&q->tail, &t, t + 1, 0,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             break;
     }
-    memcpy(&sigq[t % SIGQ_LEN].info, si, sizeof(siginfo_t));
-    __atomic_store_n(&sigq[t % SIGQ_LEN].ready, 1, __ATOMIC_RELEASE);
+    memcpy(&q->slot[t % SIGQ_LEN].info, si, sizeof(siginfo_t));
+    __atomic_store_n(&q->slot[t % SIGQ_LEN].ready, 1, __ATOMIC_RELEASE);
 }
 
 int rt_sig_drain(uint8_t *out, int max)
 {
+    SigQueue *q = my_sigq();
     int n = 0;
     while (n < max) {
-        uint32_t h = __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE);
-        if (h == __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE))
+        uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+        if (h == __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE))
             break;
-        if (!__atomic_load_n(&sigq[h % SIGQ_LEN].ready, __ATOMIC_ACQUIRE))
+        if (!__atomic_load_n(&q->slot[h % SIGQ_LEN].ready, __ATOMIC_ACQUIRE))
             break;                              /* being written by a handler */
-        memcpy(out + 128 * n, &sigq[h % SIGQ_LEN].info, 128);
-        __atomic_store_n(&sigq[h % SIGQ_LEN].ready, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&sigq_head, h + 1, __ATOMIC_RELEASE);
+        memcpy(out + 128 * n, &q->slot[h % SIGQ_LEN].info, 128);
+        __atomic_store_n(&q->slot[h % SIGQ_LEN].ready, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&q->head, h + 1, __ATOMIC_RELEASE);
         n++;
     }
     return n;
+}
+
+/* A new guest thread (on its host thread, before it runs guest code): its
+ * own signal queue, and the TLS block touched outside any signal handler. */
+int rt_thread_init(void)
+{
+    if (!cur_sigq) {
+        SigQueue *q = calloc(1, sizeof(SigQueue));
+        if (!q)
+            return -ENOMEM;
+        __atomic_store_n(&cur_sigq, q, __ATOMIC_RELEASE);
+    }
+    (void)cur_env;
+    return 0;
+}
+
+/* The thread is done: block every host signal (none may be recorded in a
+ * queue nobody will drain), then free its queue. */
+void rt_thread_exit(void)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    SigQueue *q = cur_sigq;
+    cur_sigq = NULL;
+    cur_env = NULL;
+    free(q);
 }
 
 uint32_t rt_sig_dropped(void) { return sigq_dropped; }
@@ -557,6 +621,8 @@ int rt_install_fault_handler(void)
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
     sigaltstack(&ss, NULL);
     (void)cur_env;                      /* touch the TLS block outside any handler */
+    (void)cur_sigq;
+    pthread_atfork(tb_atfork_prepare, tb_atfork_release, tb_atfork_release);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = fault_handler;

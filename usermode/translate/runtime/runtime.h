@@ -96,6 +96,12 @@ int rt_sig_get_action(int sig);          /* host disposition: 0 DFL, 1 IGN, 2 ha
 int rt_sig_drain(uint8_t *out, int max); /* copies up to max 128-byte siginfos */
 uint32_t rt_sig_dropped(void);
 
+/* Guest threads (usermode/threads.py): each host thread running guest code
+ * calls rt_thread_init first (its own queue of caught host signals) and
+ * rt_thread_exit last (blocks host signals, frees the queue). */
+int rt_thread_init(void);
+void rt_thread_exit(void);
+
 /* Self-modifying code: guest pages holding translated code are write-
  * protected on the host (when the guest may write them); a write there
  * unprotects the page and invalidates its blocks.  The page table is the
