@@ -108,7 +108,7 @@ def clone_thread(proc, flags: int, newsp: int, ptid: int, tls: int, ctid: int) -
     with _reg.cond:
         _reg.starting += 1
     th = threading.Thread(target=_thread_main, name="guest",
-                          args=(child, parent_engine, flags, ctid, started), daemon=True)
+                          args=(child, parent_engine, flags, ptid, ctid, started), daemon=True)
     old = threading.stack_size()
     try:
         threading.stack_size(THREAD_STACK)
@@ -120,12 +120,10 @@ def clone_thread(proc, flags: int, newsp: int, ptid: int, tls: int, ctid: int) -
     finally:
         threading.stack_size(old)
     started.wait()
-    if flags & CLONE_PARENT_SETTID:
-        proc.mem.write_u32(ptid, child.tid)
     return child.tid
 
 
-def _thread_main(child, parent_engine, flags, ctid, started) -> None:
+def _thread_main(child, parent_engine, flags, ptid, ctid, started) -> None:
     from .translate import _runtime
     lib = _runtime.lib
     lib.rt_thread_init()
@@ -133,11 +131,14 @@ def _thread_main(child, parent_engine, flags, ctid, started) -> None:
     with _reg.cond:
         _reg.starting -= 1
         _reg.live[child.tid] = child
-    if flags & CLONE_CHILD_SETTID:
-        try:
-            child.mem.write_u32(ctid, child.tid)
-        except Exception:
-            pass
+    # both tid words are written before either thread runs guest code again
+    # (glibc passes the same word as ptid and ctid: the child's exit zeroes it)
+    for flag, addr in ((CLONE_PARENT_SETTID, ptid), (CLONE_CHILD_SETTID, ctid)):
+        if flags & flag:
+            try:
+                child.mem.write_u32(addr, child.tid)
+            except Exception:
+                pass
     started.set()
     engine = parent_engine.for_thread(child)
     status = 0
@@ -225,6 +226,10 @@ def after_fork_child(proc) -> None:
     """fork in a multithreaded guest: only the calling thread lives on in the
     child (the host kernel copied only it)."""
     global _main_gone, _reg
+    from .translate import _runtime
     _reg = _Registry()
     if isinstance(proc, ThreadProc):
-        _main_gone = True           # the thread that forked is the child's only one
+        # the thread that forked is the child's only one (with a new tid)
+        proc.tid = int(_runtime.lib.rt_syscall(H_GETTID, 0, 0, 0, 0, 0, 0))
+        _reg.live[proc.tid] = proc
+        _main_gone = True
