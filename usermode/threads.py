@@ -82,6 +82,12 @@ def live_threads() -> int:
         return len(_reg.live) + _reg.starting
 
 
+def thread_by_tid(tid: int):
+    """The live guest thread with host tid `tid` (not the main one), or None."""
+    with _reg.cond:
+        return _reg.live.get(tid)
+
+
 def clone_thread(proc, flags: int, newsp: int, ptid: int, tls: int, ctid: int) -> int:
     """Start a guest thread copying the caller's CPU state (r0 = 0, sp = newsp,
     TPIDRURO = tls); returns its tid."""
@@ -171,8 +177,10 @@ def _clear_tid(proc) -> None:
 
 
 def _finish(child, status: int) -> None:
+    from .syscalls.sys_futex import exit_robust_list
     from .translate import _runtime
     _runtime.lib.rt_thread_exit()
+    exit_robust_list(child)
     _clear_tid(child)
     with _reg.cond:
         _reg.live.pop(child.tid, None)
@@ -202,9 +210,11 @@ _main_gone = False
 
 def _main_exits(proc, status: int) -> None:
     global _main_gone
+    from .syscalls.sys_futex import exit_robust_list
     from .translate import _runtime
-    _clear_tid(proc)
     _runtime.lib.rt_thread_exit()
+    exit_robust_list(proc)
+    _clear_tid(proc)
     with _reg.cond:
         _main_gone = True
         while _reg.others_alive():

@@ -125,10 +125,5 @@ int main(void)
     printf("trylock_pi: %ld\n", fx(&pi, FUTEX_TRYLOCK_PI, 0, NULL, NULL, 0));
     printf("unlock_pi: %ld\n", fx(&pi, FUTEX_UNLOCK_PI, 0, NULL, NULL, 0));
 
-    struct robust_list_head *head;
-    size_t len;
-    printf("get_robust_list: %ld len %zu\n", syscall(SYS_get_robust_list, 0, &head, &len), len);
-    printf("set_robust_list bad len: %ld\n",
-           syscall(SYS_set_robust_list, head, 3) == -1 ? -(long)errno : 0L);
     return 0;
 }

@@ -759,6 +759,15 @@ void rt_set_fp_frame(int32_t off, uint32_t mxcsr_xor)
     fp_mxcsr_xor = mxcsr_xor;
 }
 
+/* An atomic compare-and-swap on a host word (robust futexes at thread
+ * exit): returns the value found there. */
+uint32_t rt_atomic_cmpxchg32(uint64_t host_addr, uint32_t old, uint32_t new_)
+{
+    __atomic_compare_exchange_n((uint32_t *)(uintptr_t)host_addr, &old, new_, 0,
+                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return old;
+}
+
 /* ---------------------------------------------- helpers for generated code */
 
 static uint64_t helper_udiv64(uint64_t a, uint64_t b) { return b ? a / b : 0; }

@@ -101,6 +101,7 @@ uint32_t rt_sig_dropped(void);
  * rt_thread_exit last (blocks host signals, frees the queue). */
 int rt_thread_init(void);
 void rt_thread_exit(void);
+uint32_t rt_atomic_cmpxchg32(uint64_t host_addr, uint32_t old, uint32_t new_);
 
 /* Self-modifying code: guest pages holding translated code are write-
  * protected on the host (when the guest may write them); a write there
