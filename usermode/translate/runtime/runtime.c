@@ -55,9 +55,21 @@ static enter_fn enter_code;
 static uint8_t *epilogue_ret0;
 static int chaining = 1;
 
-#define HASH_BITS 16
-#define HASH_SIZE (1u << HASH_BITS)
-static TB *tb_hash[HASH_SIZE];
+/* The block hash table: buckets of chains through TB.hash_next.  It doubles
+ * when it holds as many blocks as buckets; readers (rt_tb_lookup, from any
+ * thread, no lock) load the table pointer once and follow the chains with
+ * acquire loads.  A resize (under tb_mutex) relinks the blocks oldest first,
+ * so every hash_next, old or new, points to an older block: a reader still
+ * walking the old table cannot loop, at worst it misses and the engine finds
+ * the block under the lock.  Old tables are never freed (readers may hold
+ * them; they add up to less than the current one). */
+#define HASH_BITS_MIN 10
+typedef struct TBTable {
+    uint32_t bits;
+    uint32_t count;
+    TB *b[];
+} TBTable;
+static TBTable *tb_table;
 static TB *tb_all;
 static uint32_t tb_count;
 /* Writers of the block table (commit, chaining, invalidation, flush) hold
@@ -97,8 +109,18 @@ uint8_t *rt_reserve_guest(uint64_t size)
 uint8_t *rt_guest_base(void) { return guest_base; }
 uint64_t rt_guest_size(void) { return guest_size; }
 
+static TBTable *tb_table_new(uint32_t bits)
+{
+    TBTable *t = calloc(1, sizeof(TBTable) + (sizeof(TB *) << bits));
+    if (t)
+        t->bits = bits;
+    return t;
+}
+
 int rt_code_init(uint64_t size)
 {
+    if (!tb_table && !(tb_table = tb_table_new(HASH_BITS_MIN)))
+        return -ENOMEM;
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
@@ -131,11 +153,37 @@ void rt_set_entry(uint8_t *prologue, uint8_t *ret0)
 
 /* ---------------------------------------------------------------- blocks */
 
-static inline uint32_t tb_hash_fn(uint64_t pc, uint64_t flags)
+static inline uint32_t tb_hash_fn(uint64_t pc, uint64_t flags, uint32_t bits)
 {
     uint64_t h = (pc ^ (flags * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-    return (uint32_t)(h >> (64 - HASH_BITS));
+    return (uint32_t)(h >> (64 - bits));
 }
+
+/* under tb_mutex: twice the buckets, every block relinked oldest first */
+static void tb_table_grow(void)
+{
+    TBTable *old = tb_table, *t = tb_table_new(old->bits + 1);
+    uint32_t n = 0;
+    TB **all = malloc(sizeof(TB *) * (old->count + 1));    /* tb_all has count blocks */
+    if (!t || !all) {
+        free(t);
+        free(all);
+        return;                             /* keep the old one: longer chains */
+    }
+    for (TB *tb = tb_all; tb && n < old->count + 1; tb = tb->all_next)
+        all[n++] = tb;
+    while (n--) {
+        TB *tb = all[n];
+        uint32_t h = tb_hash_fn(tb->pc, tb->flags, t->bits);
+        __atomic_store_n(&tb->hash_next, t->b[h], __ATOMIC_RELEASE);
+        t->b[h] = tb;
+    }
+    free(all);
+    t->count = old->count;
+    __atomic_store_n(&tb_table, t, __ATOMIC_RELEASE);
+}
+
+uint32_t rt_tb_hash_bits(void) { return tb_table ? tb_table->bits : 0; }
 
 TB *rt_tb_alloc(uint64_t pc, uint64_t flags)
 {
@@ -154,7 +202,9 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
                  uint32_t jmp_insn1, uint32_t jmp_reset1, uint64_t guest_end)
 {
     pthread_mutex_lock(&tb_mutex);
-    if ((uint64_t)(code_end - code_next) < len + 64) {
+    if (!tb_table)
+        tb_table = tb_table_new(HASH_BITS_MIN);
+    if (!tb_table || (uint64_t)(code_end - code_next) < len + 64) {
         pthread_mutex_unlock(&tb_mutex);
         return -1;
     }
@@ -168,19 +218,26 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
     tb->jmp_reset[1] = jmp_reset1;
     tb->guest_end = guest_end;
     tb->id = tb_count++;
-    uint32_t h = tb_hash_fn(tb->pc, tb->flags);
-    tb->hash_next = tb_hash[h];
+    if (tb_table->count >= (1u << tb_table->bits))
+        tb_table_grow();                    /* (before tb is on tb_all) */
     tb->all_next = tb_all;
     __atomic_store_n(&tb_all, tb, __ATOMIC_RELEASE);
-    __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
+    TBTable *t = tb_table;
+    uint32_t h = tb_hash_fn(tb->pc, tb->flags, t->bits);
+    tb->hash_next = t->b[h];
+    __atomic_store_n(&t->b[h], tb, __ATOMIC_RELEASE);
+    t->count++;
     pthread_mutex_unlock(&tb_mutex);
     return 0;
 }
 
 TB *rt_tb_lookup(uint64_t pc, uint64_t flags)
 {
-    TB *tb = __atomic_load_n(&tb_hash[tb_hash_fn(pc, flags)], __ATOMIC_ACQUIRE);
-    for (; tb; tb = tb->hash_next)
+    TBTable *t = __atomic_load_n(&tb_table, __ATOMIC_ACQUIRE);
+    if (!t)
+        return NULL;
+    TB *tb = __atomic_load_n(&t->b[tb_hash_fn(pc, flags, t->bits)], __ATOMIC_ACQUIRE);
+    for (; tb; tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE))
         if (tb->pc == pc && tb->flags == flags && !tb->invalid)
             return tb;
     return NULL;
@@ -261,7 +318,10 @@ void rt_tb_flush(void)
         tb = next;
     }
     tb_all = NULL;
-    memset(tb_hash, 0, sizeof(tb_hash));
+    if (tb_table) {
+        memset(tb_table->b, 0, sizeof(TB *) << tb_table->bits);
+        tb_table->count = 0;
+    }
     tb_count = 0;
     pthread_mutex_unlock(&tb_mutex);
     /* keep the stubs installed before the first block */

@@ -65,6 +65,7 @@ TB *rt_tb_find_host_pc(uint64_t host_pc);
 int rt_tb_invalidate_range(uint64_t start, uint64_t end);
 void rt_tb_flush(void);
 uint32_t rt_tb_count(void);
+uint32_t rt_tb_hash_bits(void);      /* log2 of the hash table's buckets (it grows) */
 void rt_set_chaining(int on);
 
 /* Dispatcher: runs guest code until something needs Python.  Returns one of
