@@ -27,20 +27,21 @@ from guestbuild import missing_tools, run_guest  # noqa: E402
 
 pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
 RUNS = int(os.environ.get("PYQEMU_THREAD_RUNS", "20"))
-COMPARED = ["th_sync", "th_atomics", "th_tls", "th_life", "th_signal", "th_futex", "th_many"]
+COMPARED = ["th_sync", "th_atomics", "th_tls", "th_life", "th_signal", "th_futex", "th_many",
+            "th_mainexit"]
 VARIANTS = [("arm", "O2"), ("thumb", "O2"), ("thumb", "O0")]
 
 
 @functools.lru_cache(maxsize=None)
-def reference(name, isa="arm", opt="O2"):
-    r = run_guest("qemu", TH.build(name, isa, opt))
-    assert r.returncode == 0, f"qemu-arm: {name} ended with {r.returncode}: {r.stderr[-2000:]!r}"
+def reference(name, isa="arm", opt="O2", args=()):
+    r = run_guest("qemu", TH.build(name, isa, opt), args=args)
+    assert not r.stderr, f"qemu-arm: {name}: {r.stderr[-2000:]!r}"
     return r
 
 
-def check_same(name, isa="arm", opt="O2", run=0):
-    ref = reference(name, isa, opt)
-    got = run_guest("pyqemu", TH.build(name, isa, opt))
+def check_same(name, isa="arm", opt="O2", run=0, args=()):
+    ref = reference(name, isa, opt, args)
+    got = run_guest("pyqemu", TH.build(name, isa, opt), args=args)
     where = f"{name} -{opt} {isa}, run {run + 1}"
     assert got.stderr.decode() == "", f"{where}: stderr {got.stderr[-3000:]!r}"
     assert got.stdout.decode() == ref.stdout.decode(), where
@@ -58,6 +59,12 @@ def test_same_as_qemu_every_run(name):
     """RUNS runs in a row, each identical to the reference."""
     for i in range(RUNS):
         check_same(name, run=i)
+
+
+def test_thread_exit_ends_the_process_with_its_status():
+    """th_mainexit x: the main thread has left; a worker's exit(5) ends all."""
+    check_same("th_mainexit", args=("x",))
+    assert reference("th_mainexit", args=("x",)).returncode == 5
 
 
 def test_spinning_thread_does_not_block_the_others():
