@@ -67,6 +67,16 @@ def test_thread_exit_ends_the_process_with_its_status():
     assert reference("th_mainexit", args=("x",)).returncode == 5
 
 
+def test_fault_in_a_thread_kills_the_process():
+    """th_crash: a worker faults while main blocks every signal in a join."""
+    exe = TH.build("th_crash")
+    ref, got = run_guest("qemu", exe), run_guest("pyqemu", exe)
+    assert ref.returncode == got.returncode == -11
+    assert got.stdout == ref.stdout == b"thread faults now\n"
+    assert got.stderr.decode().endswith("uncaught target signal 11 (Segmentation fault)"
+                                        " - core dumped\n")
+
+
 def test_spinning_thread_does_not_block_the_others():
     exe = TH.build("th_spin")
     got = run_guest("pyqemu", exe, timeout=120)

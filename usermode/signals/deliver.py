@@ -338,6 +338,10 @@ def die_by_signal(sig: int) -> None:
         host.unblock(sig)
     except OSError:
         pass
+    # to this very thread, which just unblocked it (other guest threads may
+    # block it; its default action still ends the whole process)
+    tid = host.lib.rt_syscall(host.HNR["gettid"], 0, 0, 0, 0, 0, 0)
+    host.lib.rt_syscall(host.HNR["tgkill"], os.getpid(), tid, sig, 0, 0, 0)
     os.kill(os.getpid(), sig)
     os._exit(128 + sig)
 
