@@ -58,9 +58,9 @@ THREAD_OK = (THREAD_NEEDS | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTL
 
 def _fork_locked(proc, exit_signal: int) -> int:
     """The host fork, with no translation or memory-map change under way in
-    another thread."""
+    another thread (lock order: memory map, then translation, as mremap takes them)."""
     from ..translate.engine import TB_LOCK
-    with TB_LOCK, proc.mem.lock:
+    with proc.mem.lock, TB_LOCK:
         return _host_fork(exit_signal)
 
 
