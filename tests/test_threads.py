@@ -11,6 +11,10 @@ ARM Linux machine prints:
   * th_robust: qemu-arm does not implement set_robust_list/get_robust_list,
     so a robust mutex whose owner died is never released (it hangs).
 
+th_jit rewrites and runs code in two threads (cacheflush each time) while
+two others map, protect and unmap pages: translation, chaining and
+invalidation while other threads run.
+
 th_spin shows that a guest thread spinning in a pure loop (no system call,
 never leaving translated code) does not stop the others: the main thread
 translates new code, computes and exits while two spinners never stop.
@@ -28,7 +32,7 @@ from guestbuild import missing_tools, run_guest  # noqa: E402
 pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
 RUNS = int(os.environ.get("PYQEMU_THREAD_RUNS", "20"))
 COMPARED = ["th_sync", "th_atomics", "th_tls", "th_life", "th_signal", "th_futex", "th_many",
-            "th_mainexit"]
+            "th_mainexit", "th_jit"]
 VARIANTS = [("arm", "O2"), ("thumb", "O2"), ("thumb", "O0")]
 
 
