@@ -71,6 +71,17 @@ def test_thread_exit_ends_the_process_with_its_status():
     assert reference("th_mainexit", args=("x",)).returncode == 5
 
 
+@pytest.mark.parametrize("name", ["th_sync", "th_jit"])
+def test_code_buffer_flushed_while_threads_run(name):
+    """A 64 KiB code buffer fills many times: each flush is an exclusive
+    section (the other threads leave translated code and wait), and the
+    output is still the reference's."""
+    ref = reference(name)
+    got = run_guest("pyqemu", TH.build(name), env={"PYQEMU_CODE_BUFFER_KB": "64"})
+    assert got.stderr == b"", got.stderr[-2000:]
+    assert (got.returncode, got.stdout) == (ref.returncode, ref.stdout)
+
+
 def test_fault_in_a_thread_kills_the_process():
     """th_crash: a worker faults while main blocks every signal in a join."""
     exe = TH.build("th_crash")

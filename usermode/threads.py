@@ -88,6 +88,16 @@ def thread_by_tid(tid: int):
         return _reg.live.get(tid)
 
 
+def other_envs(proc):
+    """The CPU states of every guest thread but the caller's."""
+    shared = shared_of(proc)
+    with _reg.cond:
+        cpus = [t.cpu for t in _reg.live.values()]
+    if not _main_gone:
+        cpus.append(shared.cpu)
+    return [c.ptr for c in cpus if c is not proc.cpu]
+
+
 def clone_thread(proc, flags: int, newsp: int, ptid: int, tls: int, ctid: int) -> int:
     """Start a guest thread copying the caller's CPU state (r0 = 0, sp = newsp,
     TPIDRURO = tls); returns its tid."""

@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import bisect
+import os
 import threading
 from typing import Dict, List, Optional, Tuple
 
@@ -45,7 +46,8 @@ RT_NEED_TRANSLATE = 16
 RT_EXIT_INTERRUPT = 17          # runtime.c: exit_request was set (a host signal)
 EXCP_SMC = 32                   # runtime.c: the running block wrote to its own page
 TB_CF_SINGLE = 1
-CODE_BUFFER_SIZE = 256 << 20
+# PYQEMU_CODE_BUFFER_KB: a smaller code buffer (tests of the flush path)
+CODE_BUFFER_SIZE = int(os.environ.get("PYQEMU_CODE_BUFFER_KB", 256 << 10)) << 10
 
 RESTART_R0 = (-512) & 0xFFFFFFFF    # rt_syscall's -ERESTARTSYS, as the guest's r0
 FORK_NRS = (2, 120, 190)            # fork, clone, vfork: the child gets r0 = 0
@@ -165,10 +167,21 @@ class Engine:
             self._log_block(blk, res, code_addr)
 
     def flush(self) -> None:
+        """Forget every translation and reuse the code buffer from its start,
+        with every other guest thread out of translated code (an exclusive
+        section: they wait at rt_cpu_exec's entry until it ends)."""
+        from ..threads import other_envs
         with TB_LOCK:
-            lib.rt_tb_flush()
-            lib.rt_code_unprotect(0, 1 << 32, 1)
-            self.blocks.clear()
+            lib.rt_exclusive_request()
+            for env in other_envs(self.proc):
+                env.exit_request = 1
+            lib.rt_exclusive_wait()
+            try:
+                lib.rt_tb_flush()
+                lib.rt_code_unprotect(0, 1 << 32, 1)
+                self.blocks.clear()
+            finally:
+                lib.rt_exclusive_end()
 
     def invalidate(self, start: int, end: int) -> None:
         """Forget the code translated from [start, end) (cacheflush, and after

@@ -19,6 +19,7 @@
 #include <setjmp.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -51,6 +52,7 @@ typedef uintptr_t (*enter_fn)(CPUHeader *env, uint8_t *tc);
 static uint8_t *guest_base;
 static uint64_t guest_size;
 static uint8_t *code_buf, *code_next, *code_end;
+static uint8_t *code_stubs_end;     /* the first block goes here (again after a flush) */
 static enter_fn enter_code;
 static uint8_t *epilogue_ret0;
 static int chaining = 1;
@@ -142,6 +144,7 @@ uint8_t *rt_install_stub(const uint8_t *code, uint32_t len)
         return NULL;
     memcpy(p, code, len);
     code_next = (uint8_t *)(((uintptr_t)(p + len) + 15) & ~(uintptr_t)15);
+    code_stubs_end = code_next;
     return p;
 }
 
@@ -323,8 +326,9 @@ void rt_tb_flush(void)
         tb_table->count = 0;
     }
     tb_count = 0;
-    pthread_mutex_unlock(&tb_mutex);
     /* keep the stubs installed before the first block */
+    code_next = code_stubs_end ? code_stubs_end : code_buf;
+    pthread_mutex_unlock(&tb_mutex);
 }
 
 uint32_t rt_tb_count(void) { return tb_count; }
@@ -340,7 +344,42 @@ uint8_t *rt_helper_lookup_tb(CPUHeader *env)
 
 /* ------------------------------------------------------------ dispatcher */
 
+/* Exclusive sections (a code-buffer flush while other threads run): the
+ * number of threads inside rt_cpu_exec, and the request that keeps new ones
+ * out.  Both sides use sequentially consistent atomics: a thread entering
+ * counts itself, then checks the request; the requester sets the request,
+ * then waits for the count to reach zero (the engine sets every other
+ * thread's exit_request so that running ones leave at their next block). */
+static volatile uint32_t excl_pending, excl_running;
+
+void rt_exclusive_request(void) { __atomic_store_n(&excl_pending, 1, __ATOMIC_SEQ_CST); }
+
+void rt_exclusive_wait(void)
+{
+    while (__atomic_load_n(&excl_running, __ATOMIC_SEQ_CST))
+        sched_yield();
+}
+
+void rt_exclusive_end(void) { __atomic_store_n(&excl_pending, 0, __ATOMIC_SEQ_CST); }
+
+static int cpu_exec(CPUHeader *env);
+
 int rt_cpu_exec(CPUHeader *env)
+{
+    for (;;) {
+        __atomic_fetch_add(&excl_running, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&excl_pending, __ATOMIC_SEQ_CST))
+            break;
+        __atomic_fetch_sub(&excl_running, 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&excl_pending, __ATOMIC_SEQ_CST))
+            sched_yield();
+    }
+    int r = cpu_exec(env);
+    __atomic_fetch_sub(&excl_running, 1, __ATOMIC_SEQ_CST);
+    return r;
+}
+
+static int cpu_exec(CPUHeader *env)
 {
     TB *last = NULL;
     int last_n = 0;

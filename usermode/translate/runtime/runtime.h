@@ -72,6 +72,13 @@ void rt_set_chaining(int on);
  * RT_EXIT_* (below) */
 int rt_cpu_exec(CPUHeader *env);
 
+/* Exclusive section (engine.py: a flush while other threads run): request,
+ * make the others leave (their exit_request), wait until none is inside
+ * rt_cpu_exec (new entries wait), do the work, end. */
+void rt_exclusive_request(void);
+void rt_exclusive_wait(void);
+void rt_exclusive_end(void);
+
 /* Called by generated code for indirect jumps: host address to continue at. */
 uint8_t *rt_helper_lookup_tb(CPUHeader *env);
 
