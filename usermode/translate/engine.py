@@ -15,6 +15,11 @@ again alone (EXCP_SMC).  A host system call that a signal made restartable
 returns -512 (ERESTARTSYS): the guest's SVC is then run again after the
 handler.
 
+Threads (usermode/threads.py): every guest thread has its own Engine
+(``for_thread``: own CPU state and signal state, shared code generator and
+block map) running ``run_thread`` on its own host thread; translation,
+invalidation and flushes hold TB_LOCK, and a flush is an exclusive section.
+
 Usage::
 
     engine = Engine(proc)           # proc: a loaded usermode.process.GuestProcess
