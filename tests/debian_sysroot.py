@@ -37,6 +37,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
@@ -109,8 +110,13 @@ def _download(pkgs: Sequence[str]) -> None:
     want = [p for p in pkgs if p not in have]
     if not want:
         return
-    r = subprocess.run(["apt-get", "download", "-q"] + [f"{p}:{ARCH}" for p in want],
-                       cwd=DEBS, capture_output=True, text=True)
+    for attempt in range(3):            # a mirror mid-sync fails now and then
+        r = subprocess.run(["apt-get", "-o", "Acquire::Retries=3", "download", "-q"]
+                           + [f"{p}:{ARCH}" for p in want],
+                           cwd=DEBS, capture_output=True, text=True)
+        if r.returncode == 0:
+            break
+        time.sleep(5 * (attempt + 1))
     if r.returncode != 0:
         raise Unavailable(f"cannot download Debian {ARCH} packages ({_tail(r.stderr)}); "
                           "needs 'dpkg --add-architecture armhf && apt-get update' "

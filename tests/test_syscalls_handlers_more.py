@@ -218,7 +218,7 @@ def test_proc_files(proc):
     assert " rw-p 00000000 00:00 0" in line
     info = cpuinfo_text(proc)
     assert "model name\t: ARMv7 Processor" in info and "CPU architecture: 7" in info
-    assert "Features\t: swp half thumb fastmult edsp tls idiva idivt" in info
+    assert "Features\t: swp half thumb fastmult vfp edsp vfpv3 tls vfpv4 idiva idivt vfpd32" in info
     fd = call(proc, 5, cstr(proc, B, "/proc/self/cmdline"), 0, 0)
     assert os.read(fd, 100) == b"true\0"
     os.close(fd)

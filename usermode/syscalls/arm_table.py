@@ -26,7 +26,7 @@ from . import sys_arm as A, sys_dirent as D, sys_fs as F, sys_io as I, sys_mem a
 from . import sys_proc as P, sys_signal as S, sys_time as T
 from . import sys_exec as X, sys_fdkind as K, sys_fork as FK, sys_fsattr as FA, sys_ids as ID
 from . import sys_poll as PL, sys_sockmsg as SM, sys_socket as SO, sys_timer as TM
-from . import sys_xfer as XF, sys_futex as FX
+from . import sys_xfer as XF, sys_xattr as XA, sys_futex as FX
 
 SILENT = "silent"
 
@@ -284,6 +284,18 @@ ROWS = [
     Row(422, "futex_time64", FX.sys_futex_time64, None),
     Row(439, "faccessat2", F.sys_faccessat2, ("at", "s", "access", "atflags")),
     Row(441, "epoll_pwait2", PL.sys_epoll_pwait2, None),
+    Row(226, "setxattr", XA.sys_setxattr, DEFAULT),
+    Row(227, "lsetxattr", XA.sys_lsetxattr, DEFAULT),
+    Row(228, "fsetxattr", XA.sys_fsetxattr, DEFAULT),
+    Row(229, "getxattr", XA.sys_getxattr, ("p", "p", "p", "d")),
+    Row(230, "lgetxattr", XA.sys_lgetxattr, ("p", "p", "p", "d")),
+    Row(231, "fgetxattr", XA.sys_fgetxattr, ("d", "p", "p", "d")),
+    Row(232, "listxattr", XA.sys_listxattr, ("p", "p", "d")),
+    Row(233, "llistxattr", XA.sys_llistxattr, ("p", "p", "d")),
+    Row(234, "flistxattr", XA.sys_flistxattr, ("d", "p", "d")),
+    Row(235, "removexattr", XA.sys_removexattr, ("p", "p")),
+    Row(236, "lremovexattr", XA.sys_lremovexattr, ("p", "p")),
+    Row(237, "fremovexattr", XA.sys_fremovexattr, ("d", "p")),
     # ARM-private calls (arch/arm/kernel/traps.c): qemu's strace does not show them
     Row(A.ARM_NR_cacheflush, "cacheflush", A.sys_cacheflush, SILENT),
     Row(A.ARM_NR_set_tls, "set_tls", A.sys_set_tls, SILENT),
