@@ -195,6 +195,13 @@ class Signals:
         st.sigmask |= self.host_mask & ~UNBLOCKABLE_MASK
         self.sync_host_mask()
 
+    def start_thread(self) -> None:
+        """A new guest thread: the process's dispositions are in place, the
+        host thread inherited the creating thread's mask."""
+        self.active = True
+        self.host_mask = host.get_mask()
+        self.sync_host_mask()
+
     def after_fork_child(self) -> None:
         """A child starts with no pending signals."""
         self.pending.clear()
@@ -331,6 +338,10 @@ def die_by_signal(sig: int) -> None:
         host.unblock(sig)
     except OSError:
         pass
+    # to this very thread, which just unblocked it (other guest threads may
+    # block it; its default action still ends the whole process)
+    tid = host.lib.rt_syscall(host.HNR["gettid"], 0, 0, 0, 0, 0, 0)
+    host.lib.rt_syscall(host.HNR["tgkill"], os.getpid(), tid, sig, 0, 0, 0)
     os.kill(os.getpid(), sig)
     os._exit(128 + sig)
 

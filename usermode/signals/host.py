@@ -39,7 +39,7 @@ RT_ERESTARTSYS = 512
 # x86-64 host syscall numbers used by the signal layer
 HNR = {"rt_sigprocmask": 14, "rt_sigpending": 127, "rt_sigtimedwait": 128,
        "rt_sigqueueinfo": 129, "rt_sigsuspend": 130, "pause": 34, "signalfd4": 289,
-       "rt_tgsigqueueinfo": 297, "kill": 62, "getpid": 39}
+       "rt_tgsigqueueinfo": 297, "kill": 62, "getpid": 39, "tgkill": 234, "gettid": 186}
 H_SIG_BLOCK, H_SIG_UNBLOCK, H_SIG_SETMASK = 0, 1, 2
 
 # host syscalls that may sleep until a signal comes: rt_syscall makes them

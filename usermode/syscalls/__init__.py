@@ -23,7 +23,8 @@ kernel returns it) is written to r0.  Everything else is data:
       sys_mem       brk, mmap2, munmap, mprotect, madvise, mremap, msync, mlock, mincore
       sys_fork      fork, vfork, clone (host fork), wait4, waitid
       sys_exec      execve/execveat: ARM programs re-run this translator
-      sys_proc      exit, pids, uname, limits, usage, affinity, kill, prctl, futex
+      sys_proc      exit, pids, uname, limits, usage, affinity, kill, prctl
+      sys_futex     futex, futex_time64, robust lists (released at thread exit)
       sys_ids       uid/gid calls (16- and 32-bit), priorities, personality
       sys_time      clocks, sleeps, gettimeofday, times
       sys_timer     setitimer/getitimer, timer_create family, clock_settime

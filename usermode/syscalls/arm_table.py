@@ -26,7 +26,7 @@ from . import sys_arm as A, sys_dirent as D, sys_fs as F, sys_io as I, sys_mem a
 from . import sys_proc as P, sys_signal as S, sys_time as T
 from . import sys_exec as X, sys_fdkind as K, sys_fork as FK, sys_fsattr as FA, sys_ids as ID
 from . import sys_poll as PL, sys_sockmsg as SM, sys_socket as SO, sys_timer as TM
-from . import sys_xfer as XF, sys_xattr as XA
+from . import sys_xfer as XF, sys_xattr as XA, sys_futex as FX
 
 SILENT = "silent"
 
@@ -190,7 +190,7 @@ ROWS = [
     Row(237, "fremovexattr", XA.sys_fremovexattr, ("d", "s")),
     Row(238, "tkill", P.sys_tkill, ("d", "sig")),
     Row(239, "sendfile64", XF.sys_sendfile64, DEFAULT),
-    Row(240, "futex", P.sys_futex, "futex"),
+    Row(240, "futex", FX.sys_futex, "futex"),
     Row(241, "sched_setaffinity", P.sys_sched_setaffinity, DEFAULT),
     Row(242, "sched_getaffinity", P.sys_sched_getaffinity, DEFAULT),
     Row(248, "exit_group", P.sys_exit_group, ("d",), "exit"),
@@ -249,7 +249,8 @@ ROWS = [
     Row(334, "faccessat", F.sys_faccessat, ("at", "s", "access", "atflags")),
     Row(335, "pselect6", PL.sys_pselect6, DEFAULT),
     Row(336, "ppoll", PL.sys_ppoll, DEFAULT),
-    Row(338, "set_robust_list", P.sys_set_robust_list, DEFAULT),
+    Row(338, "set_robust_list", FX.sys_set_robust_list, DEFAULT),
+    Row(339, "get_robust_list", FX.sys_get_robust_list, DEFAULT),
     Row(340, "splice", XF.sys_splice, DEFAULT),
     Row(342, "tee", XF.sys_tee, DEFAULT),
     Row(346, "epoll_pwait", PL.sys_epoll_pwait, DEFAULT),
@@ -293,7 +294,7 @@ ROWS = [
     Row(413, "pselect6_time64", PL.sys_pselect6_time64, None),
     Row(414, "ppoll_time64", PL.sys_ppoll_time64, None),
     Row(417, "recvmmsg_time64", SM.sys_recvmmsg_time64, None),
-    Row(422, "futex_time64", P.sys_futex_time64, None),
+    Row(422, "futex_time64", FX.sys_futex_time64, None),
     Row(439, "faccessat2", F.sys_faccessat2, ("at", "s", "access", "atflags")),
     Row(441, "epoll_pwait2", PL.sys_epoll_pwait2, None),
     # ARM-private calls (arch/arm/kernel/traps.c): qemu's strace does not show them

@@ -42,6 +42,17 @@ def state_of(proc) -> SyscallState:
     return st
 
 
+def new_thread_state(child, parent, clear_child_tid: int) -> SyscallState:
+    """A new thread's state: the process's dispositions and file mappings
+    (shared objects), the creating thread's signal mask, its own alternate
+    stack (none), clear-tid and robust-list pointers."""
+    p = state_of(parent)
+    st = _states[child] = SyscallState(sigactions=p.sigactions, sigmask=p.sigmask,
+                                       clear_child_tid=clear_child_tid,
+                                       file_maps=p.file_maps, exe_abs=p.exe_abs)
+    return st
+
+
 def exe_realpath(proc) -> str:
     """Absolute real path of the guest program, taken before the guest's first
     chdir (proc.exe_path may be relative to the starting directory)."""

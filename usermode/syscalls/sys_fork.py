@@ -6,7 +6,10 @@ buffer and the translated blocks are inherited, so the child goes on where
 the parent was with r0 = 0.  vfork (and clone with CLONE_VM|CLONE_VFORK, as
 glibc's posix_spawn does) is a fork whose parent waits until the child has
 exec'd or exited (a close-on-exec pipe tells), which is all vfork promises.
-clone with CLONE_VM and no CLONE_VFORK is a thread: not yet (-ENOSYS).
+clone with CLONE_VM|CLONE_THREAD|CLONE_SIGHAND (and no CLONE_VFORK) is a
+guest thread (usermode/threads.py).  A fork from a multithreaded guest is
+taken with the translation and memory locks held, so the child (where only
+the calling thread lives on) inherits neither locked by a thread it lacks.
 
 Usage::
 
@@ -48,10 +51,26 @@ def _host_fork(exit_signal: int) -> int:
     return r
 
 
+THREAD_NEEDS = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND
+THREAD_OK = (THREAD_NEEDS | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS
+             | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED)
+
+
+def _fork_locked(proc, exit_signal: int) -> int:
+    """The host fork, with no translation or memory-map change under way in
+    another thread (lock order: memory map, then translation, as mremap takes them)."""
+    from ..translate.engine import TB_LOCK
+    with proc.mem.lock, TB_LOCK:
+        return _host_fork(exit_signal)
+
+
 def do_clone(proc, flags, newsp=0, ptid=0, tls=0, ctid=0) -> int:
     flags &= 0xFFFFFFFF
     if flags & CLONE_VM and not flags & CLONE_VFORK:
-        return -errno.ENOSYS                    # threads: a later issue
+        if flags & THREAD_NEEDS != THREAD_NEEDS or flags & ~THREAD_OK:
+            return -errno.EINVAL            # only threads share memory here
+        from ..threads import clone_thread
+        return clone_thread(proc, flags, newsp, ptid, tls, ctid)
     if flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FS | CLONE_FILES | CLONE_PARENT
                 | CLONE_PIDFD):
         return -errno.EINVAL
@@ -64,13 +83,15 @@ def do_clone(proc, flags, newsp=0, ptid=0, tls=0, ctid=0) -> int:
     if vfork:
         rfd, wfd = os.pipe2(os.O_CLOEXEC)
     try:
-        pid = _host_fork(flags & CSIGNAL)
+        pid = _fork_locked(proc, flags & CSIGNAL)
     except SysError:
         if vfork:
             os.close(rfd)
             os.close(wfd)
         raise
     if pid == 0:                                # the child
+        from ..threads import after_fork_child
+        after_fork_child(proc)
         if vfork:
             os.close(rfd)                       # wfd closes at exec or exit
         cpu = proc.cpu

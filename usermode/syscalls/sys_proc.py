@@ -1,9 +1,10 @@
 """Process syscalls: exit, ids, uname, limits, usage, affinity, kill, prctl,
-futex, getrandom, set_tid_address/robust lists.
+getrandom, set_tid_address (futex and robust lists: sys_futex.py).
 
-Single-threaded for now: exit and exit_group both end the whole guest
-process by raising GuestExit(status & 0xff); the engine must catch it and
-exit the host process with that status (nothing is flushed here).
+exit ends the calling guest thread (usermode/threads.py; the whole process
+when it is the last one); exit_group ends the process by raising
+GuestExit(status & 0xff), which the engine lets propagate (nothing is
+flushed here).
 
 Usage::
 
@@ -18,15 +19,13 @@ import os
 from ..process import GuestExit
 from .hostsys import H, HostBuf, cstr, hbuf, hsys, s32
 from .state import state_of
-from .structs import (HOST_RUSAGE, HOST_SYSINFO, RLIMIT64, TIMESPEC32, UTSNAME,
-                      rlimit_from_guest32, rlimit_to_guest32, timespec64_from_guest, rusage_to_guest,
-                      sysinfo_to_guest, timespec_from_guest32)
+from .structs import (HOST_RUSAGE, HOST_SYSINFO, RLIMIT64, UTSNAME, rlimit_from_guest32,
+                      rlimit_to_guest32, rusage_to_guest, sysinfo_to_guest)
 
 UNAME_MACHINE = b"armv7l"
 # limits the translator keeps for itself: setting them would starve the host process
 RLIMIT_CPU, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_AS = 0, 2, 3, 9
 PROTECTED_RLIMITS = {RLIMIT_DATA, RLIMIT_STACK, RLIMIT_AS}
-ROBUST_LIST_HEAD_SIZE = 12        # struct robust_list_head on 32-bit ARM
 
 PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE = 1, 2, 3, 4
 PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP = 15, 16, 21
@@ -43,17 +42,16 @@ PRCTL_INT_OPTIONS = {PR_SET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE, PR_GET_
 # options that write one int through the pointer in arg2
 PRCTL_INT_OUT_OPTIONS = {PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER}
 
-FUTEX_CMD_MASK = 0x7F & ~0x80
-FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2 = 0, 9, 6, 11, 13
-FUTEX_TIMEOUT_OPS = {FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI,
-                     FUTEX_LOCK_PI2}
 
 
 def sys_exit(proc, status, *_):
+    from ..threads import thread_exit
+    thread_exit(proc, status)
     raise GuestExit(status & 0xFF)
 
 
-sys_exit_group = sys_exit
+def sys_exit_group(proc, status, *_):
+    raise GuestExit(status & 0xFF)
 
 
 def sys_getpid(proc, *_):
@@ -149,13 +147,6 @@ def sys_getrandom(proc, buf, count, flags, *_):
 def sys_set_tid_address(proc, tidptr, *_):
     state_of(proc).clear_child_tid = tidptr
     return hsys(H["gettid"])
-
-
-def sys_set_robust_list(proc, head, length, *_):
-    if length != ROBUST_LIST_HEAD_SIZE:
-        return -errno.EINVAL
-    state_of(proc).robust_list = (head, length)
-    return 0
 
 
 def sys_rseq(proc, *_):
@@ -275,30 +266,3 @@ def sys_prctl(proc, option, a2, a3, a4, a5, *_):
     if option in PRCTL_INT_OPTIONS:
         return hsys(H["prctl"], option, a2, a3, a4, a5)
     return -errno.EINVAL
-
-
-# ---- futex ----------------------------------------------------------------------------
-def _futex(proc, uaddr, op, val, timeout, uaddr2, val3, ts64):
-    cmd = op & 0x7F
-    if cmd in FUTEX_TIMEOUT_OPS:
-        if timeout:
-            if ts64:
-                tmp = HostBuf(timespec64_from_guest(proc.mem.read(timeout, 16)))
-                t = tmp.addr
-            else:
-                tmp = HostBuf(timespec_from_guest32(proc.mem.read(timeout, TIMESPEC32.size)))
-                t = tmp.addr
-        else:
-            t = 0
-    else:
-        t = timeout                        # val2, an integer for the requeue ops
-    return hsys(H["futex"], hbuf(proc, uaddr, 4), op, val, t,
-                hbuf(proc, uaddr2, 4) if uaddr2 else 0, val3)
-
-
-def sys_futex(proc, uaddr, op, val, timeout, uaddr2, val3):
-    return _futex(proc, uaddr, op, val, timeout, uaddr2, val3, False)
-
-
-def sys_futex_time64(proc, uaddr, op, val, timeout, uaddr2, val3):
-    return _futex(proc, uaddr, op, val, timeout, uaddr2, val3, True)

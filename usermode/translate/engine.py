@@ -15,6 +15,11 @@ again alone (EXCP_SMC).  A host system call that a signal made restartable
 returns -512 (ERESTARTSYS): the guest's SVC is then run again after the
 handler.
 
+Threads (usermode/threads.py): every guest thread has its own Engine
+(``for_thread``: own CPU state and signal state, shared code generator and
+block map) running ``run_thread`` on its own host thread; translation,
+invalidation and flushes hold TB_LOCK, and a flush is an exclusive section.
+
 Usage::
 
     engine = Engine(proc)           # proc: a loaded usermode.process.GuestProcess
@@ -24,6 +29,8 @@ Usage::
 from __future__ import annotations
 
 import bisect
+import os
+import threading
 from typing import Dict, List, Optional, Tuple
 
 from . import _runtime
@@ -44,7 +51,8 @@ RT_NEED_TRANSLATE = 16
 RT_EXIT_INTERRUPT = 17          # runtime.c: exit_request was set (a host signal)
 EXCP_SMC = 32                   # runtime.c: the running block wrote to its own page
 TB_CF_SINGLE = 1
-CODE_BUFFER_SIZE = 256 << 20
+# PYQEMU_CODE_BUFFER_KB: a smaller code buffer (tests of the flush path)
+CODE_BUFFER_SIZE = int(os.environ.get("PYQEMU_CODE_BUFFER_KB", 256 << 10)) << 10
 
 RESTART_R0 = (-512) & 0xFFFFFFFF    # rt_syscall's -ERESTARTSYS, as the guest's r0
 FORK_NRS = (2, 120, 190)            # fork, clone, vfork: the child gets r0 = 0
@@ -54,6 +62,10 @@ FSR_LNX_PF = 1 << 31                # arch/arm: "prefetch abort" marker in error
 SYSCALL_BUFFER_WINDOW = 64 << 10
 
 _runtime_ready = False
+# Held while translating, committing, invalidating or flushing: the code
+# generator, the code buffer and `blocks` are shared by all guest threads.
+# Lookups (in C) take no lock.
+TB_LOCK = threading.RLock()
 
 
 class Frontend:
@@ -127,6 +139,12 @@ class Engine:
     def translate(self, pc: int, flags: int, single: bool = False) -> None:
         """Translate and commit the block at (pc, flags); `single`: one insn
         only, allowed to write to its own page (see EXCP_SMC)."""
+        with TB_LOCK:
+            if not single and lib.rt_tb_lookup(pc, flags) != ffi.NULL:
+                return                  # another thread got there first
+            self._translate(pc, flags, single)
+
+    def _translate(self, pc: int, flags: int, single: bool) -> None:
         max_insns = 1 if single else self.max_insns
         kw = {"max_insns": max_insns} if max_insns else {}
         blk = self.frontend.translate_block(self._read_code, pc, flags, **kw)
@@ -154,39 +172,73 @@ class Engine:
             self._log_block(blk, res, code_addr)
 
     def flush(self) -> None:
-        lib.rt_tb_flush()
-        lib.rt_code_unprotect(0, 1 << 32, 1)
-        self.blocks.clear()
+        """Forget every translation and reuse the code buffer from its start,
+        with every other guest thread out of translated code (an exclusive
+        section: they wait at rt_cpu_exec's entry until it ends)."""
+        from ..threads import other_envs
+        with TB_LOCK:
+            lib.rt_exclusive_request()
+            for env in other_envs(self.proc):
+                env.exit_request = 1
+            lib.rt_exclusive_wait()
+            try:
+                lib.rt_tb_flush()
+                lib.rt_code_unprotect(0, 1 << 32, 1)
+                self.blocks.clear()
+            finally:
+                lib.rt_exclusive_end()
 
     def invalidate(self, start: int, end: int) -> None:
         """Forget the code translated from [start, end) (cacheflush, and after
         mmap/munmap/mprotect, which also reset the host protection there)."""
-        lib.rt_tb_invalidate_range(start, end)
-        lib.rt_code_unprotect(start, end, 1)
+        with TB_LOCK:
+            lib.rt_tb_invalidate_range(start, end)
+            lib.rt_code_unprotect(start, end, 1)
+
+    # ---- threads -----------------------------------------------------------------
+    def for_thread(self, tproc) -> "Engine":
+        """The engine of a new guest thread (usermode/threads.py): its own CPU
+        state and signal state; code generator and block map shared."""
+        e = Engine.__new__(Engine)
+        e.__dict__.update(self.__dict__)
+        e.proc, e.cpu, e.env = tproc, tproc.cpu, tproc.cpu.ptr
+        e.signals = signals_of(tproc)
+        e.ntranslated = 0
+        tproc.engine = e
+        return e
+
+    def run_thread(self) -> None:
+        """A guest thread's loop (ThreadExit / GuestExit end it)."""
+        self.signals.start_thread()
+        self.signals.process()
+        self._loop()
 
     # ---- exits -------------------------------------------------------------------
     def run(self) -> int:
-        env = self.env
         _register_signal_rows()
         self.signals.start()
         self.signals.process()
         try:
-            while True:
-                r = lib.rt_cpu_exec(env)
-                if r == RT_NEED_TRANSLATE:
-                    self.translate(env.pc, env.tb_flags)
-                elif r == EXIT_SYSCALL:
-                    self.syscall()
-                elif r == EXIT_EXCEPTION:
-                    self.handle_exception()
-                elif r == RT_EXIT_INTERRUPT:
-                    self.signals.process()
-                elif r == EXIT_HALT:
-                    continue
-                else:
-                    raise RuntimeError(f"dispatcher returned {r}")
+            self._loop()
         except GuestExit as e:
             return e.status
+
+    def _loop(self) -> None:
+        env = self.env
+        while True:
+            r = lib.rt_cpu_exec(env)
+            if r == RT_NEED_TRANSLATE:
+                self.translate(env.pc, env.tb_flags)
+            elif r == EXIT_SYSCALL:
+                self.syscall()
+            elif r == EXIT_EXCEPTION:
+                self.handle_exception()
+            elif r == RT_EXIT_INTERRUPT:
+                self.signals.process()
+            elif r == EXIT_HALT:
+                continue
+            else:
+                raise RuntimeError(f"dispatcher returned {r}")
 
     def syscall(self) -> None:
         """SVC: the system call, its restart if a signal cut it short before it

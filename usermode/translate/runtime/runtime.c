@@ -19,6 +19,7 @@
 #include <setjmp.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -51,15 +52,31 @@ typedef uintptr_t (*enter_fn)(CPUHeader *env, uint8_t *tc);
 static uint8_t *guest_base;
 static uint64_t guest_size;
 static uint8_t *code_buf, *code_next, *code_end;
+static uint8_t *code_stubs_end;     /* the first block goes here (again after a flush) */
 static enter_fn enter_code;
 static uint8_t *epilogue_ret0;
 static int chaining = 1;
 
-#define HASH_BITS 16
-#define HASH_SIZE (1u << HASH_BITS)
-static TB *tb_hash[HASH_SIZE];
+/* The block hash table: buckets of chains through TB.hash_next.  It doubles
+ * when it holds as many blocks as buckets; readers (rt_tb_lookup, from any
+ * thread, no lock) load the table pointer once and follow the chains with
+ * acquire loads.  A resize (under tb_mutex) relinks the blocks oldest first,
+ * so every hash_next, old or new, points to an older block: a reader still
+ * walking the old table cannot loop, at worst it misses and the engine finds
+ * the block under the lock.  Old tables are never freed (readers may hold
+ * them; they add up to less than the current one). */
+#define HASH_BITS_MIN 10
+typedef struct TBTable {
+    uint32_t bits;
+    uint32_t count;
+    TB *b[];
+} TBTable;
+static TBTable *tb_table;
 static TB *tb_all;
 static uint32_t tb_count;
+/* Writers of the block table (commit, chaining, invalidation, flush) hold
+ * tb_mutex; lookups take no lock (see docs/ARCHITECTURE.md, "Threads"). */
+static pthread_mutex_t tb_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stat_lookups, stat_chains;
 
 static __thread CPUHeader *cur_env;
@@ -94,8 +111,18 @@ uint8_t *rt_reserve_guest(uint64_t size)
 uint8_t *rt_guest_base(void) { return guest_base; }
 uint64_t rt_guest_size(void) { return guest_size; }
 
+static TBTable *tb_table_new(uint32_t bits)
+{
+    TBTable *t = calloc(1, sizeof(TBTable) + (sizeof(TB *) << bits));
+    if (t)
+        t->bits = bits;
+    return t;
+}
+
 int rt_code_init(uint64_t size)
 {
+    if (!tb_table && !(tb_table = tb_table_new(HASH_BITS_MIN)))
+        return -ENOMEM;
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
@@ -117,6 +144,7 @@ uint8_t *rt_install_stub(const uint8_t *code, uint32_t len)
         return NULL;
     memcpy(p, code, len);
     code_next = (uint8_t *)(((uintptr_t)(p + len) + 15) & ~(uintptr_t)15);
+    code_stubs_end = code_next;
     return p;
 }
 
@@ -128,11 +156,37 @@ void rt_set_entry(uint8_t *prologue, uint8_t *ret0)
 
 /* ---------------------------------------------------------------- blocks */
 
-static inline uint32_t tb_hash_fn(uint64_t pc, uint64_t flags)
+static inline uint32_t tb_hash_fn(uint64_t pc, uint64_t flags, uint32_t bits)
 {
     uint64_t h = (pc ^ (flags * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-    return (uint32_t)(h >> (64 - HASH_BITS));
+    return (uint32_t)(h >> (64 - bits));
 }
+
+/* under tb_mutex: twice the buckets, every block relinked oldest first */
+static void tb_table_grow(void)
+{
+    TBTable *old = tb_table, *t = tb_table_new(old->bits + 1);
+    uint32_t n = 0;
+    TB **all = malloc(sizeof(TB *) * (old->count + 1));    /* tb_all has count blocks */
+    if (!t || !all) {
+        free(t);
+        free(all);
+        return;                             /* keep the old one: longer chains */
+    }
+    for (TB *tb = tb_all; tb && n < old->count + 1; tb = tb->all_next)
+        all[n++] = tb;
+    while (n--) {
+        TB *tb = all[n];
+        uint32_t h = tb_hash_fn(tb->pc, tb->flags, t->bits);
+        __atomic_store_n(&tb->hash_next, t->b[h], __ATOMIC_RELEASE);
+        t->b[h] = tb;
+    }
+    free(all);
+    t->count = old->count;
+    __atomic_store_n(&tb_table, t, __ATOMIC_RELEASE);
+}
+
+uint32_t rt_tb_hash_bits(void) { return tb_table ? tb_table->bits : 0; }
 
 TB *rt_tb_alloc(uint64_t pc, uint64_t flags)
 {
@@ -150,8 +204,13 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
                  uint32_t jmp_insn0, uint32_t jmp_reset0,
                  uint32_t jmp_insn1, uint32_t jmp_reset1, uint64_t guest_end)
 {
-    if ((uint64_t)(code_end - code_next) < len + 64)
+    pthread_mutex_lock(&tb_mutex);
+    if (!tb_table)
+        tb_table = tb_table_new(HASH_BITS_MIN);
+    if (!tb_table || (uint64_t)(code_end - code_next) < len + 64) {
+        pthread_mutex_unlock(&tb_mutex);
         return -1;
+    }
     tb->tc = code_next;
     tb->tc_size = len;
     memcpy(tb->tc, code, len);
@@ -162,18 +221,26 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
     tb->jmp_reset[1] = jmp_reset1;
     tb->guest_end = guest_end;
     tb->id = tb_count++;
-    uint32_t h = tb_hash_fn(tb->pc, tb->flags);
-    tb->hash_next = tb_hash[h];
+    if (tb_table->count >= (1u << tb_table->bits))
+        tb_table_grow();                    /* (before tb is on tb_all) */
     tb->all_next = tb_all;
-    tb_all = tb;
-    __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
+    __atomic_store_n(&tb_all, tb, __ATOMIC_RELEASE);
+    TBTable *t = tb_table;
+    uint32_t h = tb_hash_fn(tb->pc, tb->flags, t->bits);
+    tb->hash_next = t->b[h];
+    __atomic_store_n(&t->b[h], tb, __ATOMIC_RELEASE);
+    t->count++;
+    pthread_mutex_unlock(&tb_mutex);
     return 0;
 }
 
 TB *rt_tb_lookup(uint64_t pc, uint64_t flags)
 {
-    TB *tb = __atomic_load_n(&tb_hash[tb_hash_fn(pc, flags)], __ATOMIC_ACQUIRE);
-    for (; tb; tb = tb->hash_next)
+    TBTable *t = __atomic_load_n(&tb_table, __ATOMIC_ACQUIRE);
+    if (!t)
+        return NULL;
+    TB *tb = __atomic_load_n(&t->b[tb_hash_fn(pc, flags, t->bits)], __ATOMIC_ACQUIRE);
+    for (; tb; tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE))
         if (tb->pc == pc && tb->flags == flags && !tb->invalid)
             return tb;
     return NULL;
@@ -181,7 +248,7 @@ TB *rt_tb_lookup(uint64_t pc, uint64_t flags)
 
 TB *rt_tb_find_host_pc(uint64_t host_pc)
 {
-    for (TB *tb = tb_all; tb; tb = tb->all_next)
+    for (TB *tb = __atomic_load_n(&tb_all, __ATOMIC_ACQUIRE); tb; tb = tb->all_next)
         if (host_pc >= (uintptr_t)tb->tc && host_pc < (uintptr_t)tb->tc + tb->tc_size)
             return tb;
     return NULL;
@@ -199,9 +266,15 @@ static void tb_add_jump(TB *from, int n, TB *to)
 {
     if (from->jmp_insn[n] == 0xffffffffu || from->jmp_dest[n] || from->invalid)
         return;
-    from->jmp_dest[n] = to;
-    tb_set_jmp_target(from, n, to->tc);
-    stat_chains++;
+    /* again under the lock: another thread may have chained this exit, or
+       invalidated either block, since the unlocked test */
+    pthread_mutex_lock(&tb_mutex);
+    if (!from->jmp_dest[n] && !from->invalid && !to->invalid) {
+        from->jmp_dest[n] = to;
+        tb_set_jmp_target(from, n, to->tc);
+        stat_chains++;
+    }
+    pthread_mutex_unlock(&tb_mutex);
 }
 
 static void tb_unlink_to(TB *target)
@@ -217,13 +290,15 @@ static void tb_unlink_to(TB *target)
 int rt_tb_invalidate_range(uint64_t start, uint64_t end)
 {
     int n = 0;
+    pthread_mutex_lock(&tb_mutex);
     for (TB *tb = tb_all; tb; tb = tb->all_next) {
         if (!tb->invalid && tb->pc < end && tb->guest_end > start) {
-            tb->invalid = 1;
+            __atomic_store_n(&tb->invalid, 1, __ATOMIC_RELEASE);
             tb_unlink_to(tb);
             n++;
         }
     }
+    pthread_mutex_unlock(&tb_mutex);
     return n;
 }
 
@@ -232,8 +307,13 @@ static void tb_invalidate_range(uint64_t start, uint64_t end)
     rt_tb_invalidate_range(start, end);
 }
 
+/* fork: the child must not inherit tb_mutex held by a thread it will not have */
+static void tb_atfork_prepare(void) { pthread_mutex_lock(&tb_mutex); }
+static void tb_atfork_release(void) { pthread_mutex_unlock(&tb_mutex); }
+
 void rt_tb_flush(void)
 {
+    pthread_mutex_lock(&tb_mutex);
     TB *tb = tb_all;
     while (tb) {
         TB *next = tb->all_next;
@@ -241,9 +321,14 @@ void rt_tb_flush(void)
         tb = next;
     }
     tb_all = NULL;
-    memset(tb_hash, 0, sizeof(tb_hash));
+    if (tb_table) {
+        memset(tb_table->b, 0, sizeof(TB *) << tb_table->bits);
+        tb_table->count = 0;
+    }
     tb_count = 0;
     /* keep the stubs installed before the first block */
+    code_next = code_stubs_end ? code_stubs_end : code_buf;
+    pthread_mutex_unlock(&tb_mutex);
 }
 
 uint32_t rt_tb_count(void) { return tb_count; }
@@ -259,7 +344,42 @@ uint8_t *rt_helper_lookup_tb(CPUHeader *env)
 
 /* ------------------------------------------------------------ dispatcher */
 
+/* Exclusive sections (a code-buffer flush while other threads run): the
+ * number of threads inside rt_cpu_exec, and the request that keeps new ones
+ * out.  Both sides use sequentially consistent atomics: a thread entering
+ * counts itself, then checks the request; the requester sets the request,
+ * then waits for the count to reach zero (the engine sets every other
+ * thread's exit_request so that running ones leave at their next block). */
+static volatile uint32_t excl_pending, excl_running;
+
+void rt_exclusive_request(void) { __atomic_store_n(&excl_pending, 1, __ATOMIC_SEQ_CST); }
+
+void rt_exclusive_wait(void)
+{
+    while (__atomic_load_n(&excl_running, __ATOMIC_SEQ_CST))
+        sched_yield();
+}
+
+void rt_exclusive_end(void) { __atomic_store_n(&excl_pending, 0, __ATOMIC_SEQ_CST); }
+
+static int cpu_exec(CPUHeader *env);
+
 int rt_cpu_exec(CPUHeader *env)
+{
+    for (;;) {
+        __atomic_fetch_add(&excl_running, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&excl_pending, __ATOMIC_SEQ_CST))
+            break;
+        __atomic_fetch_sub(&excl_running, 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&excl_pending, __ATOMIC_SEQ_CST))
+            sched_yield();
+    }
+    int r = cpu_exec(env);
+    __atomic_fetch_sub(&excl_running, 1, __ATOMIC_SEQ_CST);
+    return r;
+}
+
+static int cpu_exec(CPUHeader *env)
 {
     TB *last = NULL;
     int last_n = 0;
@@ -305,41 +425,84 @@ int rt_cpu_exec(CPUHeader *env)
  * advances head.  A handler interrupting the consumer never touches the slot
  * being read (the queue-full test uses the old head). */
 #define SIGQ_LEN 1024
-static struct { volatile uint32_t ready; uint32_t pad; siginfo_t info; } sigq[SIGQ_LEN];
-static volatile uint32_t sigq_head, sigq_tail, sigq_dropped;
+typedef struct SigQueue {
+    struct { volatile uint32_t ready; uint32_t pad; siginfo_t info; } slot[SIGQ_LEN];
+    volatile uint32_t head, tail;
+} SigQueue;
+/* The process's queue, and each guest thread's own (rt_thread_init): a
+ * signal is recorded in the queue of the host thread it interrupted, which
+ * is the guest thread the host kernel chose for it (tgkill: that thread). */
+static SigQueue sigq_main;
+static __thread SigQueue *cur_sigq;
+static volatile uint32_t sigq_dropped;
 static uint32_t no_exit_request;          /* flag used before any env exists */
+
+static inline SigQueue *my_sigq(void)
+{
+    SigQueue *q = cur_sigq;
+    return q ? q : &sigq_main;
+}
 
 static void sigq_push(const siginfo_t *si)
 {
-    uint32_t t = __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE);
+    SigQueue *q = my_sigq();
+    uint32_t t = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
     for (;;) {
-        if (t - __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE) >= SIGQ_LEN) {
+        if (t - __atomic_load_n(&q->head, __ATOMIC_ACQUIRE) >= SIGQ_LEN) {
             __atomic_fetch_add(&sigq_dropped, 1, __ATOMIC_RELAXED);
             return;
         }
-        if (__atomic_compare_exchange_n(&sigq_tail, &t, t + 1, 0,
+        if (__atomic_compare_exchange_n(&q->tail, &t, t + 1, 0,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             break;
     }
-    memcpy(&sigq[t % SIGQ_LEN].info, si, sizeof(siginfo_t));
-    __atomic_store_n(&sigq[t % SIGQ_LEN].ready, 1, __ATOMIC_RELEASE);
+    memcpy(&q->slot[t % SIGQ_LEN].info, si, sizeof(siginfo_t));
+    __atomic_store_n(&q->slot[t % SIGQ_LEN].ready, 1, __ATOMIC_RELEASE);
 }
 
 int rt_sig_drain(uint8_t *out, int max)
 {
+    SigQueue *q = my_sigq();
     int n = 0;
     while (n < max) {
-        uint32_t h = __atomic_load_n(&sigq_head, __ATOMIC_ACQUIRE);
-        if (h == __atomic_load_n(&sigq_tail, __ATOMIC_ACQUIRE))
+        uint32_t h = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+        if (h == __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE))
             break;
-        if (!__atomic_load_n(&sigq[h % SIGQ_LEN].ready, __ATOMIC_ACQUIRE))
+        if (!__atomic_load_n(&q->slot[h % SIGQ_LEN].ready, __ATOMIC_ACQUIRE))
             break;                              /* being written by a handler */
-        memcpy(out + 128 * n, &sigq[h % SIGQ_LEN].info, 128);
-        __atomic_store_n(&sigq[h % SIGQ_LEN].ready, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&sigq_head, h + 1, __ATOMIC_RELEASE);
+        memcpy(out + 128 * n, &q->slot[h % SIGQ_LEN].info, 128);
+        __atomic_store_n(&q->slot[h % SIGQ_LEN].ready, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&q->head, h + 1, __ATOMIC_RELEASE);
         n++;
     }
     return n;
+}
+
+/* A new guest thread (on its host thread, before it runs guest code): its
+ * own signal queue, and the TLS block touched outside any signal handler. */
+int rt_thread_init(void)
+{
+    if (!cur_sigq) {
+        SigQueue *q = calloc(1, sizeof(SigQueue));
+        if (!q)
+            return -ENOMEM;
+        __atomic_store_n(&cur_sigq, q, __ATOMIC_RELEASE);
+    }
+    (void)cur_env;
+    return 0;
+}
+
+/* The thread is done: block every host signal (none may be recorded in a
+ * queue nobody will drain), then free its queue. */
+void rt_thread_exit(void)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    SigQueue *q = cur_sigq;
+    cur_sigq = NULL;
+    cur_env = NULL;
+    free(q);
 }
 
 uint32_t rt_sig_dropped(void) { return sigq_dropped; }
@@ -557,6 +720,8 @@ int rt_install_fault_handler(void)
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
     sigaltstack(&ss, NULL);
     (void)cur_env;                      /* touch the TLS block outside any handler */
+    (void)cur_sigq;
+    pthread_atfork(tb_atfork_prepare, tb_atfork_release, tb_atfork_release);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = fault_handler;
@@ -691,6 +856,15 @@ void rt_set_fp_frame(int32_t off, uint32_t mxcsr_xor)
 {
     fp_frame_off = off;
     fp_mxcsr_xor = mxcsr_xor;
+}
+
+/* An atomic compare-and-swap on a host word (robust futexes at thread
+ * exit): returns the value found there. */
+uint32_t rt_atomic_cmpxchg32(uint64_t host_addr, uint32_t old, uint32_t new_)
+{
+    __atomic_compare_exchange_n((uint32_t *)(uintptr_t)host_addr, &old, new_, 0,
+                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return old;
 }
 
 /* ---------------------------------------------- helpers for generated code */

@@ -65,11 +65,19 @@ TB *rt_tb_find_host_pc(uint64_t host_pc);
 int rt_tb_invalidate_range(uint64_t start, uint64_t end);
 void rt_tb_flush(void);
 uint32_t rt_tb_count(void);
+uint32_t rt_tb_hash_bits(void);      /* log2 of the hash table's buckets (it grows) */
 void rt_set_chaining(int on);
 
 /* Dispatcher: runs guest code until something needs Python.  Returns one of
  * RT_EXIT_* (below) */
 int rt_cpu_exec(CPUHeader *env);
+
+/* Exclusive section (engine.py: a flush while other threads run): request,
+ * make the others leave (their exit_request), wait until none is inside
+ * rt_cpu_exec (new entries wait), do the work, end. */
+void rt_exclusive_request(void);
+void rt_exclusive_wait(void);
+void rt_exclusive_end(void);
 
 /* Called by generated code for indirect jumps: host address to continue at. */
 uint8_t *rt_helper_lookup_tb(CPUHeader *env);
@@ -95,6 +103,13 @@ int rt_sig_set_action(int sig, int mode, unsigned long flags);
 int rt_sig_get_action(int sig);          /* host disposition: 0 DFL, 1 IGN, 2 handler */
 int rt_sig_drain(uint8_t *out, int max); /* copies up to max 128-byte siginfos */
 uint32_t rt_sig_dropped(void);
+
+/* Guest threads (usermode/threads.py): each host thread running guest code
+ * calls rt_thread_init first (its own queue of caught host signals) and
+ * rt_thread_exit last (blocks host signals, frees the queue). */
+int rt_thread_init(void);
+void rt_thread_exit(void);
+uint32_t rt_atomic_cmpxchg32(uint64_t host_addr, uint32_t old, uint32_t new_);
 
 /* Self-modifying code: guest pages holding translated code are write-
  * protected on the host (when the guest may write them); a write there
