@@ -797,3 +797,28 @@ def test_arm_crc_loop_block():
     for r in (4, 6):
         assert sum(1 for op in ops for a in op.args[1:] if a is REG[r]) == 1
     assert len(ops) < len(blk.ir.ops) + 4
+
+
+def test_fp_slow_path_drops_only_the_global_its_mode_writes():
+    """An fp op whose FPMode names the one global its slow path writes
+    (ARM: the FPSCR word) keeps the other cached values (D registers) and
+    drops that global's; with no `writes`, every cached value goes."""
+    from usermode.translate.ir import FPMode
+    status = X[7]
+    for writes, kept in ((status, True), (None, False)):
+        m = FPMode("t", H_RW, guard=status, guard_mask=1, writes=writes)
+        b = IRBuilder()
+        t1, t2, t3 = b.temp(I64), b.temp(I64), b.temp()
+        b.add(t3, status, Const(1))               # caches the status word
+        b.fadd(Y[0], Y[1], Y[2], m)
+        b.fmul(t1, Y[1], Y[0], m)                 # Y[1], Y[0]: cached?
+        b.add(t2, status, Const(2))               # never from the cache
+        b.mov(X[0], t3)
+        b.mov(Y[3], t1)
+        b.mov(X[1], t2)
+        b.exit_tb(EXIT_HALT)
+        ops, _ = optimize(b.ops, b.ntemps)
+        fmul = next(op for op in ops if op.name == "fmul")
+        assert (Y[1] not in fmul.args and Y[0] not in fmul.args) is kept, ops
+        i = ops.index(fmul)
+        assert any(status in op.args[1:] for op in ops[i:]), ops   # re-read from memory

@@ -430,11 +430,15 @@ class FPMode:
     propagation, flush-to-zero, flags...): ``d = slow(env, fp_opcode(...), a, b, c)``
     (I64 arguments and result; unused ones are 0).  It updates the FP status
     flags itself.  When ``guard`` is set, every op takes the slow path while
-    ``guard & guard_mask`` != 0 at run time (guest modes the host lacks)."""
+    ``guard & guard_mask`` != 0 at run time (guest modes the host lacks).
+    ``writes``, when set, is the only global of the CPU state ``slow`` ever
+    writes (its status word), so the optimizer keeps other cached globals
+    across the op; None: the slow path may write any global."""
     name: str
     slow: Any
     guard: Optional[Global] = None
     guard_mask: int = 0
+    writes: Optional[Global] = None
 
     def __repr__(self) -> str:
         return f"fp:{self.name}"

@@ -26,7 +26,8 @@ every op the optimizer does not know.  A write is only dropped when the
 global is overwritten before any such op and before any read; the block's
 exits, memory ops and calls count as reads of every global.  Cached values
 are forgotten after anything that may write globals behind the IR's back
-(helpers with HF_WRITES_GLOBALS, fp ops with a guest slow path, vector ops,
+(helpers with HF_WRITES_GLOBALS, fp ops with a guest slow path -- only the
+one global its `FPMode.writes` names, when it names one --, vector ops,
 unknown ops) and, except where all incoming paths agree, at labels.
 
 Usage::
@@ -425,7 +426,15 @@ def _analyse(ops: List[Op]):
             if info[3] >= 0:
                 m = args[info[3]]
                 if m is not None and getattr(m, "slow", None) is not None:
-                    fl |= F_READALL | F_WRITEALL
+                    fl |= F_READALL
+                    w = getattr(m, "writes", None)
+                    if w is None:
+                        fl |= F_WRITEALL
+                    else:                              # the slow path writes w only
+                        _, _, near, _ = ginfo.get(w) or _ginfo(w)
+                        next_read.pop(w.offset, None)
+                        for o in near:
+                            next_read.pop(o, None)
         kd = None
         for x in defs:
             c = x.__class__
@@ -541,7 +550,12 @@ def optimize(ops: List[Op], ntemps: int) -> Tuple[List[Op], int]:
             if info[3] >= 0:
                 m = args[info[3]]
                 if m is not None and getattr(m, "slow", None) is not None:
-                    fl |= F_READALL | F_WRITEALL
+                    fl |= F_READALL
+                    w = getattr(m, "writes", None)
+                    if w is None:
+                        fl |= F_WRITEALL
+                    else:                              # the slow path writes w only
+                        _gkill(gval, w)
             dpos = info[0]
             src_list = list(args)
             positions = info[1]

@@ -49,7 +49,8 @@ SIGN = {I32: 0x80000000, I64: 0x8000000000000000}
 HOST_FP_SLOT = FPEXC
 
 FP_SLOW = Helper("fp_arm_slow", I64, (I32, I64, I64, I64), flags=HF_DEFAULT)
-ARM_FP = FPMode("arm", FP_SLOW, guard=FPSCR, guard_mask=FPSCR_FZ | FPSCR_DN)
+# fp_arm_slow writes no CPU state but the FPSCR word (IDC)
+ARM_FP = FPMode("arm", FP_SLOW, guard=FPSCR, guard_mask=FPSCR_FZ | FPSCR_DN, writes=FPSCR)
 
 
 def _configure_runtime() -> None:

@@ -175,6 +175,10 @@ class BlockGen(OpLowering):
         self.labels: Dict[int, object] = {}
         self.temp_loc: Dict[int, Loc] = {}
         self.tb_relocs: List[Tuple[int, int]] = []      # (offset of an imm64 = tb | n, n)
+        # cold code (fp slow paths), emitted after the block's last op: each
+        # entry emits self-contained code that depends only on the block-wide
+        # temp locations, never on the state at the op that queued it
+        self.cold: List[Callable[[], None]] = []
         self.a.reloc_range = cg.reloc_range
 
     def run(self, ops: List[Op]) -> GenResult:
@@ -197,6 +201,8 @@ class BlockGen(OpLowering):
                 raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
         if exit_req is not None:
             self.gen_exit_request_stub(exit_req, entry_pc)
+        for emit in self.cold:                   # after a terminator: never fallen into
+            emit()
         try:
             self.res.code = self.a.finish()
         except EncodeError as e:

@@ -4,7 +4,7 @@ FMA3 when the host has them), and the MXCSR switch of the entry/exit stub.
 Every op is computed inline with SSE on xmm0-xmm3 (scratch, never live
 across ops): operands come straight from their location (movss/movsd from
 memory, movd/movq from a register), results go back the same way.  An op
-carrying an `FPMode` with a slow path takes it, inline behind a jump, when:
+carrying an `FPMode` with a slow path takes it (a jump to cold code) when:
 
 * ``m.guard & m.guard_mask`` != 0 (tested first, before the FPU is touched;
   ARM: FPSCR.FZ or .DN set);
@@ -17,8 +17,14 @@ carrying an `FPMode` with a slow path takes it, inline behind a jump, when:
   with ties away, binary16, FMA without FMA3, SSE4.1 missing).
 In every such case the flags the fast attempt already raised are a subset of
 the guest's, so the slow path only adds flags.  The slow path saves the
-caller-saved temp registers, calls ``m.slow(env, fp_opcode, a, b, c)`` and
-stores its result.
+caller-saved temp registers, calls ``m.slow(env, fp_opcode, a, b, c)``,
+stores its result and jumps back behind the op.  It is cold code, emitted
+after the block's last op (BlockGen.cold), so the hot path never jumps over
+it.  It depends on nothing that changes while the block is generated: temp
+locations are fixed for the whole block, the saved registers are always all
+of SLOW_SAVE, and it cannot fault (no guest memory access), so the fault
+handler's host pc -> guest pc map (insn_map, which gives cold code the
+block's last instruction) is never consulted for it.
 
 The guest FP environment: the stub's prologue saves the host MXCSR in the
 frame and marks the guest environment "not loaded"; the first ``fpenv g`` that
@@ -196,12 +202,13 @@ class Slow:
         self.s.a.J_l(CC_P, self.label)
 
     def tiny_check(self, x: int, ty) -> None:
+        """|x| == the smallest normal: (x << 1) == 2 * MIN_NORMAL."""
         A = self.s.a
         if ty is I64:
             A.MOVQ_rx(RAX, x)
             A.ADD_rr(RAX, RAX)
-            A.MOV_ri(RCX, MIN_NORMAL_X2[I64])
-            A.CMP_rr(RAX, RCX)
+            A.ROR_ri(RAX, 53)                     # 2^53 -> 1; a rotation is a bijection
+            A.CMP_ri(RAX, MIN_NORMAL_X2[I64] >> 53)
         else:
             A.MOVD_rx(RAX, x)
             A.ADD32_rr(RAX, RAX)
@@ -209,11 +216,27 @@ class Slow:
         A.J_l(CC_E, self.label)
 
     def finish(self) -> None:
-        """End of the fast path: jump over the slow call, which follows."""
-        self.s.a.JMP_l(self.done)
+        """End of the fast path.  The slow call is cold code: out of line,
+        after the block's last op (`defer_cold`), it jumps back to `done`;
+        where the code generator has no cold-code list it follows inline,
+        behind a jump."""
+        s, A = self.s, self.s.a
+        cold = getattr(s, "cold", None)
+        if cold is None:
+            A.JMP_l(self.done)
+            self._emit_slow()
+            A.bind(self.done)
+            return
+        A.bind(self.done)
+        cold.append(self._cold)
+
+    def _emit_slow(self) -> None:
         self.s.a.bind(self.label)
         gen_slow_call(self.s, self.m, self.opcode, self.d, self.args)
-        self.s.a.bind(self.done)
+
+    def _cold(self) -> None:
+        self._emit_slow()
+        self.s.a.JMP_l(self.done)
 
 
 def gen_slow_call(s, m, opcode: int, d, args) -> None:
