@@ -10,8 +10,9 @@ Usage::
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from typing import List, Optional, TextIO
+
+from ._record import Record
 
 
 class GuestExit(Exception):
@@ -22,16 +23,29 @@ class GuestExit(Exception):
         self.status = status
 
 
-@dataclass
-class Options:
-    ld_prefix: Optional[str] = None        # -L / QEMU_LD_PREFIX
-    strace: bool = False                   # -strace / QEMU_STRACE
-    log_items: List[str] = field(default_factory=list)   # -d in_asm,op,out_asm
-    log_file: Optional[str] = None          # -D / QEMU_LOG_FILENAME
-    stack_size: int = 8 * 1024 * 1024       # -s / QEMU_STACK_SIZE
-    cpu_model: str = "max"                  # -cpu
-    argv0: Optional[str] = None             # -0 / QEMU_ARGV0
-    singlestep: bool = False                # one guest instruction per block
+_NEW = object()
+
+
+class Options(Record):
+    _fields = ("ld_prefix", "strace", "log_items", "log_file", "stack_size", "cpu_model",
+               "argv0", "singlestep")
+
+    def __init__(self, ld_prefix: Optional[str] = None,   # -L / QEMU_LD_PREFIX
+                 strace: bool = False,                    # -strace / QEMU_STRACE
+                 log_items: List[str] = _NEW,             # -d in_asm,op,out_asm
+                 log_file: Optional[str] = None,          # -D / QEMU_LOG_FILENAME
+                 stack_size: int = 8 * 1024 * 1024,       # -s / QEMU_STACK_SIZE
+                 cpu_model: str = "max",                  # -cpu
+                 argv0: Optional[str] = None,             # -0 / QEMU_ARGV0
+                 singlestep: bool = False):               # one guest instruction per block
+        self.ld_prefix = ld_prefix
+        self.strace = strace
+        self.log_items = [] if log_items is _NEW else log_items
+        self.log_file = log_file
+        self.stack_size = stack_size
+        self.cpu_model = cpu_model
+        self.argv0 = argv0
+        self.singlestep = singlestep
 
 
 class GuestProcess:

@@ -21,7 +21,15 @@ Usage::
     pyqemu-binfmt systemd -o /etc/binfmt.d/pyqemu-arm.conf
     pyqemu-binfmt debian -o /usr/share/binfmts/pyqemu-arm && update-binfmts --import pyqemu-arm
 """
-from .entry import ARM_MAGIC, ARM_MASK, FLAGS, Entry
 from .invoke import binfmt_invocation
 
 __all__ = ["ARM_MAGIC", "ARM_MASK", "FLAGS", "Entry", "binfmt_invocation"]
+
+
+def __getattr__(name: str):
+    # usermode.binfmt.entry is imported on first use: every run imports this
+    # package (cli.main asks binfmt_invocation), only registration needs Entry
+    if name in ("ARM_MAGIC", "ARM_MASK", "FLAGS", "Entry"):
+        from . import entry
+        return getattr(entry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,11 +19,11 @@ from __future__ import annotations
 import os
 import stat
 import struct
-from dataclasses import dataclass, field
 from typing import List, Optional
 
 
 from .errors import LoaderError
+from .._record import Record
 
 # ---- tables -------------------------------------------------------------------
 
@@ -105,31 +105,45 @@ def machine_name(e_machine: int) -> str:
 
 # ---- the result -----------------------------------------------------------------
 
-@dataclass
-class Segment:
+class Segment(Record):
     """One program header (p_type is pyelftools' name, e.g. 'PT_LOAD')."""
-    type: str
-    offset: int
-    vaddr: int
-    filesz: int
-    memsz: int
-    flags: int
-    align: int
+    _fields = ("type", "offset", "vaddr", "filesz", "memsz", "flags", "align")
+
+    def __init__(self, type: str, offset: int, vaddr: int, filesz: int, memsz: int,
+                 flags: int, align: int):
+        self.type = type
+        self.offset = offset
+        self.vaddr = vaddr
+        self.filesz = filesz
+        self.memsz = memsz
+        self.flags = flags
+        self.align = align
 
 
-@dataclass
-class ElfImage:
-    path: str
-    data: bytes = field(repr=False)
-    e_type: str                        # "ET_EXEC" or "ET_DYN"
-    entry: int                         # e_entry (bit 0 set: Thumb)
-    phoff: int
-    phentsize: int
-    phnum: int
-    flags: int                         # e_flags
-    segments: List[Segment]            # every program header, in file order
-    interp: Optional[str] = None       # PT_INTERP path, if any
-    exec_stack: Optional[bool] = None  # PT_GNU_STACK has PF_X (None: no PT_GNU_STACK)
+class ElfImage(Record):
+    _fields = ("path", "data", "e_type", "entry", "phoff", "phentsize", "phnum", "flags",
+               "segments", "interp", "exec_stack")
+    _norepr = ("data",)
+
+    def __init__(self, path: str, data: bytes,
+                 e_type: str,                        # "ET_EXEC" or "ET_DYN"
+                 entry: int,                         # e_entry (bit 0 set: Thumb)
+                 phoff: int, phentsize: int, phnum: int,
+                 flags: int,                         # e_flags
+                 segments: List[Segment],            # every program header, in file order
+                 interp: Optional[str] = None,       # PT_INTERP path, if any
+                 exec_stack: Optional[bool] = None):  # PT_GNU_STACK has PF_X (None: none)
+        self.path = path
+        self.data = data
+        self.e_type = e_type
+        self.entry = entry
+        self.phoff = phoff
+        self.phentsize = phentsize
+        self.phnum = phnum
+        self.flags = flags
+        self.segments = segments
+        self.interp = interp
+        self.exec_stack = exec_stack
 
     @property
     def loads(self) -> List[Segment]:

@@ -27,8 +27,9 @@ Usage::
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import List, Optional, Tuple
+
+from .._record import Record
 
 from .elf import PF_R, PF_W, PF_X, ElfImage, find_interpreter, read_elf
 from .errors import LoaderError
@@ -40,22 +41,37 @@ PAGE_SIZE = 4096
 PAGE_MASK = ~(PAGE_SIZE - 1)
 
 
-@dataclass
-class LoadInfo:
+class LoadInfo(Record):
     """What the loader did; kept as proc.load_info for /proc/self/maps, auxv etc."""
-    program: ElfImage
-    load_bias: int                    # added to the program's p_vaddr
-    phdr: int                         # AT_PHDR (0 if the headers are not mapped)
-    phnum: int
-    program_entry: int                # AT_ENTRY: e_entry + load_bias
-    interp: Optional[ElfImage] = None
-    interp_base: int = 0              # AT_BASE: the interpreter's load bias, or 0
-    entry: int = 0                    # where execution starts (bit 0: Thumb)
-    exec_stack: bool = False
-    brk: int = 0
-    mappings: List[Tuple[int, int, int, str]] = None   # (start, end, prot, host path)
-    stack: Tuple[int, int] = (0, 0)   # (bottom, top)
-    sp: int = 0
+    _fields = ("program", "load_bias", "phdr", "phnum", "program_entry", "interp",
+               "interp_base", "entry", "exec_stack", "brk", "mappings", "stack", "sp")
+
+    def __init__(self, program: ElfImage,
+                 load_bias: int,                    # added to the program's p_vaddr
+                 phdr: int,                         # AT_PHDR (0 if the headers are not mapped)
+                 phnum: int,
+                 program_entry: int,                # AT_ENTRY: e_entry + load_bias
+                 interp: Optional[ElfImage] = None,
+                 interp_base: int = 0,              # AT_BASE: the interpreter's load bias, or 0
+                 entry: int = 0,                    # where execution starts (bit 0: Thumb)
+                 exec_stack: bool = False,
+                 brk: int = 0,
+                 mappings: List[Tuple[int, int, int, str]] = None,  # (start, end, prot, path)
+                 stack: Tuple[int, int] = (0, 0),   # (bottom, top)
+                 sp: int = 0):
+        self.program = program
+        self.load_bias = load_bias
+        self.phdr = phdr
+        self.phnum = phnum
+        self.program_entry = program_entry
+        self.interp = interp
+        self.interp_base = interp_base
+        self.entry = entry
+        self.exec_stack = exec_stack
+        self.brk = brk
+        self.mappings = mappings
+        self.stack = stack
+        self.sp = sp
 
 
 def _page_align(x: int) -> int:

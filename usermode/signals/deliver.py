@@ -25,9 +25,9 @@ import resource
 import struct
 import sys
 import weakref
-from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from .._record import Record
 from ..memory import GuestFault
 from . import host
 from .frame import FrameRequest, install_sigreturn_codes, setup_frame
@@ -49,12 +49,14 @@ PROG = "pyqemu-arm"
 SIGACTION_FMT = "<IIIQ"              # ARM struct sigaction: handler, flags, restorer, mask
 
 
-@dataclass
-class Action:
-    handler: int = SIG_DFL
-    flags: int = 0
-    restorer: int = 0
-    mask: int = 0
+class Action(Record):
+    _fields = ("handler", "flags", "restorer", "mask")
+
+    def __init__(self, handler: int = SIG_DFL, flags: int = 0, restorer: int = 0, mask: int = 0):
+        self.handler = handler
+        self.flags = flags
+        self.restorer = restorer
+        self.mask = mask
 
     @classmethod
     def unpack(cls, raw: bytes) -> "Action":

@@ -20,9 +20,9 @@ Usage::
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from .._record import Record
 from ..memory import PROT_READ, PROT_WRITE, GuestFault
 from ..translate.arm.cpu import TBFLAG_IT_SHIFT, TBFLAG_THUMB, cpsr_read, cpsr_write_flags
 from .altstack import saved_altstack, signal_stack_top
@@ -56,15 +56,20 @@ SIGRETURN_CODES = (0xE3A07077, 0xEF900077, 0xDF002777,   # mov r7,#119; swi; Thu
 SIGRETURN_PAGE_ADDR = 0xFFFF0500
 
 
-@dataclass
-class FrameRequest:
-    sig: int
-    handler: int
-    flags: int
-    restorer: int
-    info: Optional[bytes]                 # ARM siginfo for SA_SIGINFO frames
-    saved_mask: int                       # the mask sigreturn restores
-    fault: Tuple[int, int, int]           # thread trap_no, error_code, fault address
+class FrameRequest(Record):
+    _fields = ("sig", "handler", "flags", "restorer", "info", "saved_mask", "fault")
+
+    def __init__(self, sig: int, handler: int, flags: int, restorer: int,
+                 info: Optional[bytes],                 # ARM siginfo for SA_SIGINFO frames
+                 saved_mask: int,                       # the mask sigreturn restores
+                 fault: Tuple[int, int, int]):          # trap_no, error_code, fault address
+        self.sig = sig
+        self.handler = handler
+        self.flags = flags
+        self.restorer = restorer
+        self.info = info
+        self.saved_mask = saved_mask
+        self.fault = fault
 
 
 # ------------------------------------------------------------- FP state
@@ -171,10 +176,12 @@ def install_sigreturn_codes(mem) -> None:
 
 
 # ---------------------------------------------------------------- restore
-@dataclass
-class Restored:
-    mask: int
-    stack: Optional[Tuple[int, int, int]]     # uc_stack of an rt frame
+class Restored(Record):
+    _fields = ("mask", "stack")
+
+    def __init__(self, mask: int, stack: Optional[Tuple[int, int, int]]):  # uc_stack (rt frame)
+        self.mask = mask
+        self.stack = stack
 
 
 def restore_frame(proc, rt: bool) -> Optional[Restored]:

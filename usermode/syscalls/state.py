@@ -14,22 +14,36 @@ Usage::
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
 from typing import Dict, Optional
+
+from .._record import Record
 
 SS_DISABLE = 2
 
 
-@dataclass
-class SyscallState:
-    sigactions: Dict[int, bytes] = field(default_factory=dict)   # signo -> ARM sigaction
-    sigmask: int = 0
-    altstack: Optional[tuple] = None          # (ss_sp, ss_flags, ss_size) or None
-    clear_child_tid: int = 0                  # set_tid_address
-    robust_list: tuple = (0, 0)               # (head, len)
-    # file mappings made by mmap2, for /proc/self/maps: start -> (end, path, offset, dev, ino)
-    file_maps: Dict[int, tuple] = field(default_factory=dict)
-    exe_abs: Optional[str] = None             # the guest program's absolute real path
+_NEW = object()
+
+
+class SyscallState(Record):
+    _fields = ("sigactions", "sigmask", "altstack", "clear_child_tid", "robust_list",
+               "file_maps", "exe_abs")
+
+    def __init__(self, sigactions: Dict[int, bytes] = _NEW,   # signo -> ARM sigaction
+                 sigmask: int = 0,
+                 altstack: Optional[tuple] = None,        # (ss_sp, ss_flags, ss_size) or None
+                 clear_child_tid: int = 0,                # set_tid_address
+                 robust_list: tuple = (0, 0),             # (head, len)
+                 # mmap2's file mappings, for /proc/self/maps: start -> (end, path, offset,
+                 # dev, ino)
+                 file_maps: Dict[int, tuple] = _NEW,
+                 exe_abs: Optional[str] = None):          # the guest program's real path
+        self.sigactions = {} if sigactions is _NEW else sigactions
+        self.sigmask = sigmask
+        self.altstack = altstack
+        self.clear_child_tid = clear_child_tid
+        self.robust_list = robust_list
+        self.file_maps = {} if file_maps is _NEW else file_maps
+        self.exe_abs = exe_abs
 
 
 _states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 
 from .hostsys import H, HostBuf, SysError, hsys, s32
 from .state import state_of
@@ -40,6 +39,7 @@ FORK_OK = (CSIGNAL | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CH
 
 
 def _host_fork(exit_signal: int) -> int:
+    import signal       # here: the signal module costs ~2 ms of every start-up
     if exit_signal == signal.SIGCHLD:
         try:
             return os.fork()
@@ -121,10 +121,12 @@ def do_clone(proc, flags, newsp=0, ptid=0, tls=0, ctid=0) -> int:
 
 
 def sys_fork(proc, *_):
+    import signal
     return do_clone(proc, signal.SIGCHLD)
 
 
 def sys_vfork(proc, *_):
+    import signal
     return do_clone(proc, CLONE_VFORK | CLONE_VM | signal.SIGCHLD)
 
 

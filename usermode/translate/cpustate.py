@@ -16,8 +16,9 @@ Usage::
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from typing import Dict, List, Tuple
+
+from .._record import FrozenRecord
 
 from .ir import I32, I64, Global
 
@@ -40,12 +41,17 @@ EXCP_YIELD = 7
 _FMT = {1: "B", 2: "H", 4: "I", 8: "Q"}
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    size: int            # bytes per element: 4 or 8
-    count: int = 1       # >1 for register files
-    align: int = 0       # 0: natural
+class Field(FrozenRecord):
+    _fields = ("name", "size", "count", "align")
+
+    def __init__(self, name: str,
+                 size: int,            # bytes per element: 4 or 8
+                 count: int = 1,       # >1 for register files
+                 align: int = 0):      # 0: natural
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "count", count)
+        object.__setattr__(self, "align", align)
 
 
 class StateLayout:

@@ -25,22 +25,35 @@ modified-immediate expansion); `extra` adds constant fields.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from .._record import Record
 
-@dataclass
-class Pattern:
-    name: str
-    mask: int
-    value: int
-    fields: List[Tuple[str, int, int, bool]]   # (name, shift, width, signed) in MSB-first order
-    trans: Optional[Callable] = None
-    exclude: Dict[str, Any] = field(default_factory=dict)
-    xform: Dict[str, Callable[[int], int]] = field(default_factory=dict)
-    extra: Dict[str, int] = field(default_factory=dict)
-    width: int = 32
-    text: str = ""
+_NEW = object()
+
+
+class Pattern(Record):
+    _fields = ("name", "mask", "value", "fields", "trans", "exclude", "xform", "extra", "width",
+               "text")
+
+    def __init__(self, name: str, mask: int, value: int,
+                 fields: List[Tuple[str, int, int, bool]],  # (name, shift, width, signed), MSB first
+                 trans: Optional[Callable] = None,
+                 exclude: Dict[str, Any] = _NEW,
+                 xform: Dict[str, Callable[[int], int]] = _NEW,
+                 extra: Dict[str, int] = _NEW,
+                 width: int = 32,
+                 text: str = ""):
+        self.name = name
+        self.mask = mask
+        self.value = value
+        self.fields = fields
+        self.trans = trans
+        self.exclude = {} if exclude is _NEW else exclude
+        self.xform = {} if xform is _NEW else xform
+        self.extra = {} if extra is _NEW else extra
+        self.width = width
+        self.text = text
 
     @property
     def fixed_bits(self) -> int:

@@ -23,8 +23,9 @@ Usage::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Tuple
+
+from .._record import FrozenRecord
 
 from .ir import I64, Type
 
@@ -37,17 +38,22 @@ HF_DEFAULT = HF_READS_GLOBALS | HF_WRITES_GLOBALS
 MAX_HELPER_ARGS = 5
 
 
-@dataclass(frozen=True)
-class Helper:
-    name: str                              # C name for rt_helper_addr (or a label)
-    ret_type: Optional[Type]               # I32, I64 or None (no result)
-    arg_types: Tuple[Type, ...] = ()
-    addr: Optional[int] = None             # absolute address; overrides name lookup
-    flags: int = HF_DEFAULT
-    pass_env: bool = True                  # env pointer as the first C argument
+class Helper(FrozenRecord):
+    _fields = ("name", "ret_type", "arg_types", "addr", "flags", "pass_env")
 
-    def __post_init__(self):
-        object.__setattr__(self, "arg_types", tuple(self.arg_types))
+    def __init__(self, name: str,                   # C name for rt_helper_addr (or a label)
+                 ret_type: Optional[Type],          # I32, I64 or None (no result)
+                 arg_types: Tuple[Type, ...] = (),
+                 addr: Optional[int] = None,        # absolute address; overrides name lookup
+                 flags: int = HF_DEFAULT,
+                 pass_env: bool = True):            # env pointer as the first C argument
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "ret_type", ret_type)
+        _set(self, "arg_types", tuple(arg_types))
+        _set(self, "addr", addr)
+        _set(self, "flags", flags)
+        _set(self, "pass_env", pass_env)
         if len(self.arg_types) > MAX_HELPER_ARGS + (0 if self.pass_env else 1):
             raise ValueError(f"helper {self.name}: too many arguments")
 

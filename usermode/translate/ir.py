@@ -124,9 +124,12 @@ offsets from the guest base, so no guest access can leave the reserved region.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, List, Optional, Tuple, Union
+
+from .._record import Frozen, FrozenRecord, Record
+
+_set = object.__setattr__
 
 
 class Type(Enum):
@@ -186,11 +189,21 @@ _INVERT = {
 }
 
 
-@dataclass(frozen=True)
-class MemOp:
+class MemOp(FrozenRecord):
     """Size (1, 2, 4, 8 bytes) and signedness of a load/store.  Little-endian."""
-    size: int
-    signed: bool = False
+    _fields = ("size", "signed")
+
+    def __init__(self, size: int, signed: bool = False):
+        _set(self, "size", size)
+        _set(self, "signed", signed)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.size, self.signed) == (other.size, other.signed)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.size, self.signed))
 
     def __str__(self) -> str:
         return ("s" if self.signed else "u") + str(self.size * 8)
@@ -214,49 +227,65 @@ class Value:
     type: Type
 
 
-@dataclass(frozen=True, eq=False)
-class Global(Value):
-    name: str
-    offset: int          # byte offset in the CPU-state struct
-    type: Type = I32
+class Global(Frozen, Value):
+    def __init__(self, name: str,
+                 offset: int,          # byte offset in the CPU-state struct
+                 type: Type = I32):
+        _set(self, "name", name)
+        _set(self, "offset", offset)
+        _set(self, "type", type)
 
     def __repr__(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True, eq=False)
-class Temp(Value):
-    index: int
-    type: Type = I32
+class Temp(Frozen, Value):
+    def __init__(self, index: int, type: Type = I32):
+        _set(self, "index", index)
+        _set(self, "type", type)
 
     def __repr__(self) -> str:
         return f"t{self.index}" + ("" if self.type is I32 else "q")
 
 
-@dataclass(frozen=True)
-class Const(Value):
-    value: int
-    type: Type = I32
+class Const(FrozenRecord, Value):
+    _fields = ("value", "type")
 
-    def __post_init__(self):
-        object.__setattr__(self, "value", self.value & self.type.mask)
+    def __init__(self, value: int, type: Type = I32):
+        _set(self, "value", value & type.mask)
+        _set(self, "type", type)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.value, self.type) == (other.value, other.type)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.type))
 
     def __repr__(self) -> str:
         return f"${self.value:#x}"
 
 
-@dataclass(eq=False)
 class Label:
-    id: int
+    def __init__(self, id: int):
+        self.id = id
 
     def __repr__(self) -> str:
         return f"L{self.id}"
 
 
-@dataclass
-class Op:
-    name: str
-    args: Tuple[Any, ...]
+class Op(Record):
+    _fields = ("name", "args")
+
+    def __init__(self, name: str, args: Tuple[Any, ...]):
+        self.name = name
+        self.args = args
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.name, self.args) == (other.name, other.args)
+        return NotImplemented
 
     def __repr__(self) -> str:
         if self.name == "insn_start":
@@ -422,8 +451,7 @@ def fp_opcode(name: str, f64: bool, flag: bool = False, rmode: int = 0, fbits: i
             | rmode << 10 | fbits << 13 | FPOPC_IBITS[ibits] << 20)
 
 
-@dataclass(frozen=True)
-class FPMode:
+class FPMode(FrozenRecord):
     """A guest's floating-point rules, static for the fp ops that carry it.
 
     ``slow`` is a Helper computing one op exactly as the guest does (NaN
@@ -434,24 +462,30 @@ class FPMode:
     ``writes``, when set, is the only global of the CPU state ``slow`` ever
     writes (its status word), so the optimizer keeps other cached globals
     across the op; None: the slow path may write any global."""
-    name: str
-    slow: Any
-    guard: Optional[Global] = None
-    guard_mask: int = 0
-    writes: Optional[Global] = None
+    _fields = ("name", "slow", "guard", "guard_mask", "writes")
+
+    def __init__(self, name: str, slow: Any, guard: Optional[Global] = None,
+                 guard_mask: int = 0, writes: Optional[Global] = None):
+        _set(self, "name", name)
+        _set(self, "slow", slow)
+        _set(self, "guard", guard)
+        _set(self, "guard_mask", guard_mask)
+        _set(self, "writes", writes)
 
     def __repr__(self) -> str:
         return f"fp:{self.name}"
 
 
-@dataclass(frozen=True)
-class FCvt:
+class FCvt(FrozenRecord):
     """Parameters of ftoi/itof: signedness, rounding (FPR_*), fraction bits and
     the integer width (16, 32 or 64; for itof the width of the I32/I64 source)."""
-    signed: bool
-    rmode: int = FPR_ZERO
-    fbits: int = 0
-    ibits: int = 32
+    _fields = ("signed", "rmode", "fbits", "ibits")
+
+    def __init__(self, signed: bool, rmode: int = FPR_ZERO, fbits: int = 0, ibits: int = 32):
+        _set(self, "signed", signed)
+        _set(self, "rmode", rmode)
+        _set(self, "fbits", fbits)
+        _set(self, "ibits", ibits)
 
     def __repr__(self) -> str:
         return (f"{'s' if self.signed else 'u'}{self.ibits}/r{self.rmode}"
@@ -533,8 +567,7 @@ for _name, _fn in _fp_emitters().items():
 # ================================================================== vector (gvec)
 # (the vector ops of the table above; VEC_OPS numbering is shared with the C
 # reference implementation usermode/translate/runtime/neon_helpers.c)
-@dataclass(frozen=True)
-class VecEnv:
+class VecEnv(FrozenRecord):
     """What saturating and floating-point vector ops need from the guest.
 
     ``sat`` |= ``sat_mask`` when an op saturates (sticky).  Vector fp ops use
@@ -543,11 +576,15 @@ class VecEnv:
     (fpflags_get).  While ``fp_guard & fp_guard_mask`` != 0 at run time they
     take the slow path; ``slow`` is the whole-vector reference helper:
     slow(env, vec_opcode(op, e, n), d, a, b, i)."""
-    sat: Global
-    sat_mask: int
-    fp_guard: Optional[Global] = None
-    fp_guard_mask: int = 0
-    slow: Any = None
+    _fields = ("sat", "sat_mask", "fp_guard", "fp_guard_mask", "slow")
+
+    def __init__(self, sat: Global, sat_mask: int, fp_guard: Optional[Global] = None,
+                 fp_guard_mask: int = 0, slow: Any = None):
+        _set(self, "sat", sat)
+        _set(self, "sat_mask", sat_mask)
+        _set(self, "fp_guard", fp_guard)
+        _set(self, "fp_guard_mask", fp_guard_mask)
+        _set(self, "slow", slow)
 
     def __repr__(self) -> str:
         return "vx"

@@ -23,8 +23,9 @@ Conventions for trans functions:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
+
+from ..._record import Record
 
 from ..cpustate import EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_UNDEF
 from .. import fastsys as _fastsys
@@ -61,16 +62,25 @@ class CodeFetchError(Exception):
     pass
 
 
-@dataclass
-class TranslatedBlock:
-    pc: int
-    flags: int
-    end: int                  # guest address past the last instruction
-    ir: IRBuilder
-    insns: List[Tuple[int, int, int]]   # (pc, encoding, size) for -d in_asm logs
-    # tb_flags in force at each insn (Thumb bit, ITSTATE), parallel to insns:
-    # the state a fault at that insn reports (signal frames, restarts)
-    insn_flags: List[int] = field(default_factory=list)
+_NEW = object()
+
+
+class TranslatedBlock(Record):
+    _fields = ("pc", "flags", "end", "ir", "insns", "insn_flags")
+
+    def __init__(self, pc: int, flags: int,
+                 end: int,                  # guest address past the last instruction
+                 ir: IRBuilder,
+                 insns: List[Tuple[int, int, int]],  # (pc, encoding, size) for -d in_asm logs
+                 # tb_flags in force at each insn (Thumb bit, ITSTATE), parallel to insns:
+                 # the state a fault at that insn reports (signal frames, restarts)
+                 insn_flags: List[int] = _NEW):
+        self.pc = pc
+        self.flags = flags
+        self.end = end
+        self.ir = ir
+        self.insns = insns
+        self.insn_flags = [] if insn_flags is _NEW else insn_flags
 
 
 class DisasContext:

@@ -35,8 +35,9 @@ Usage::
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
+
+from ..._record import Record
 
 from ..ir import Const, Label, Op, Temp
 from .. import tcache
@@ -64,21 +65,31 @@ assert not (set(TEMP_REGS_CALLER + TEMP_REGS_CALLEE)
             & set(SCRATCH + (RSP, ENV_REG, GUEST_BASE_REG)))
 
 
-@dataclass
-class Stub:
-    code: bytes
-    prologue: int        # offsets in code
-    ret0: int
-    epilogue: int
+class Stub(Record):
+    _fields = ("code", "prologue", "ret0", "epilogue")
+
+    def __init__(self, code: bytes, prologue: int, ret0: int, epilogue: int):  # offsets in code
+        self.code = code
+        self.prologue = prologue
+        self.ret0 = ret0
+        self.epilogue = epilogue
 
 
-@dataclass
-class GenResult:
-    code: bytes
-    jmp_insn: List[Optional[int]] = field(default_factory=lambda: [None, None])
-    jmp_reset: List[Optional[int]] = field(default_factory=lambda: [None, None])
-    insn_map: List[Tuple[int, int]] = field(default_factory=list)  # (host off, guest pc)
-    nslots: int = 0
+_NEW = object()
+
+
+class GenResult(Record):
+    _fields = ("code", "jmp_insn", "jmp_reset", "insn_map", "nslots")
+
+    def __init__(self, code: bytes, jmp_insn: List[Optional[int]] = _NEW,
+                 jmp_reset: List[Optional[int]] = _NEW,
+                 insn_map: List[Tuple[int, int]] = _NEW,  # (host off, guest pc)
+                 nslots: int = 0):
+        self.code = code
+        self.jmp_insn = [None, None] if jmp_insn is _NEW else jmp_insn
+        self.jmp_reset = [None, None] if jmp_reset is _NEW else jmp_reset
+        self.insn_map = [] if insn_map is _NEW else insn_map
+        self.nslots = nslots
 
 
 def _runtime_helper_addr(name: str) -> int:

@@ -1,0 +1,53 @@
+"""A cheap stand-in for a plain (mutable, eq=True) @dataclass on the start-up
+path: creating a dataclass costs about a millisecond (it compiles its methods
+with exec), and importing dataclasses ~14 ms (inspect, ast, dis...).
+
+A subclass lists its fields in ``_fields`` (``_norepr``: those the repr
+leaves out) and writes its own ``__init__``; repr and == behave as the
+dataclass's (== compares the fields of objects of the same class; unhashable).
+"""
+
+
+class Record:
+    __slots__ = ()
+    _fields: tuple = ()
+    _norepr: tuple = ()
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return (self.__class__.__qualname__ + "("
+                + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields
+                            if n not in self._norepr) + ")")
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (tuple(getattr(self, n) for n in self._fields)
+                    == tuple(getattr(other, n) for n in self._fields))
+        return NotImplemented
+
+
+def _frozen_error(what: str, name: str):
+    from dataclasses import FrozenInstanceError     # only when a frozen record is misused
+    return FrozenInstanceError(f"cannot {what} field {name!r}")
+
+
+class Frozen:
+    """The frozen part of @dataclass(frozen=True): attributes cannot be set or
+    deleted (dataclasses.FrozenInstanceError); __init__ sets them with
+    object.__setattr__.  Alone it is @dataclass(frozen=True, eq=False):
+    identity ==, hashable, the class's own repr."""
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        raise _frozen_error("assign to", name)
+
+    def __delattr__(self, name):
+        raise _frozen_error("delete", name)
+
+
+class FrozenRecord(Frozen, Record):
+    """@dataclass(frozen=True): Record's repr and ==, hashed by its fields."""
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in self._fields))
