@@ -12,9 +12,10 @@ libstd-rust-dev:armhf``: /usr/bin/cargo and /usr/bin/rustc, whose sysroot
 explicitly (RUSTC) so a rustup proxy earlier on PATH cannot take over.
 Skipped, saying why, when neither has the target's standard library.
 
-libtest runs each test on a thread of its own; guest threads are issue 6,
-so the test binary is run with ``--test-threads=1`` (tests on the main
-thread).
+The runner uses the cross toolchain's /usr/arm-linux-gnueabihf as -L, where
+libtest's threaded harness dies of SIGSEGV under qemu-arm 7.2 as under
+pyqemu (docs/HARNESSES.md), so the test binary is run with
+``--test-threads=1`` (tests on the main thread).
 
     python -m pytest tests/test_harness_cargo.py
 """
