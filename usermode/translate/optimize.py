@@ -350,6 +350,33 @@ def _def_dead(chs, live_all: bool, gs: set) -> bool:
     return True
 
 
+def _def_global(gi, live_all: bool, gs: set) -> bool:
+    """A def of a global (gi: its _ginfo) seen walking backward: is it dead?
+    Either way, the chunks it covers whole are dead before it."""
+    chs = gi[0]
+    if len(chs) == 1:
+        ch = chs[0]
+        dead = (ch in gs) is live_all
+        if gi[1]:
+            (gs.add if live_all else gs.discard)(ch)
+    else:
+        dead = _def_dead(chs, live_all, gs)
+        if gi[1]:
+            (gs.update if live_all else gs.difference_update)(chs)
+    return dead
+
+
+def _join_taken(live_all: bool, gs: set, taken: Tuple[bool, set]) -> Tuple[bool, set]:
+    """Liveness before a brcond: the union of the fall-through state and the
+    state at its (forward) target label."""
+    oa, os_ = taken
+    if live_all:
+        return True, (gs & os_ if oa else gs - os_)
+    if oa:
+        return True, os_ - gs
+    return False, gs | os_
+
+
 # ---------------------------------------------------------------- pass 1
 def _analyse(ops: List[Op]):
     """Backward pass over the input: (temps defined more than once, dead global
@@ -400,16 +427,7 @@ def _analyse(ops: List[Op]):
         if k == K_BRCOND:
             o = at_label.get(id(args[3]))
             if o is not None:                          # union with the taken path
-                oa, os_ = o
-                if live_all:
-                    if oa:
-                        gs &= os_
-                    else:
-                        gs -= os_
-                elif oa:
-                    gs, live_all = os_ - gs, True
-                else:
-                    gs |= os_
+                live_all, gs = _join_taken(live_all, gs, o)
             uses = (args[1], args[2])
             defs = ()
             fl = 0
@@ -446,18 +464,8 @@ def _analyse(ops: List[Op]):
                     ndefs[t] = 1
             elif c is Global:
                 off = x.offset
-                gi = ginfo.get(x) or _ginfo(x)
-                chs = gi[0]
-                if len(chs) == 1:
-                    if (chs[0] in gs) is live_all:
-                        dead[i] = dead.get(i, ()) + (off,)
-                    if gi[1]:
-                        (gs.add if live_all else gs.discard)(chs[0])
-                else:
-                    if _def_dead(chs, live_all, gs):
-                        dead[i] = dead.get(i, ()) + (off,)
-                    if gi[1]:
-                        (gs.update if live_all else gs.difference_update)(chs)
+                if _def_global(ginfo.get(x) or _ginfo(x), live_all, gs):
+                    dead[i] = dead.get(i, ()) + (off,)
                 j = next_read.pop(off, None)
                 if j is not None and j - i <= window:
                     kd = {off} if kd is None else kd | {off}
@@ -771,25 +779,11 @@ def _dse(ops: List[Op]) -> List[Op]:
             if name == "mov":
                 d = args[0]
                 x = args[1]
-                if d.__class__ is GlobalC:
-                    gi = ginfo.get(d) or _ginfo(d)
-                    chs = gi[0]
-                    if len(chs) == 1:
-                        if (chs[0] in gs) is live_all:
-                            if drop is None:
-                                drop = set()
-                            drop.add(i)       # dead: its use goes with it
-                            continue
-                        if gi[1]:
-                            (gs.add if live_all else gs.discard)(chs[0])
-                    else:
-                        if _def_dead(chs, live_all, gs):
-                            if drop is None:
-                                drop = set()
-                            drop.add(i)
-                            continue
-                        if gi[1]:
-                            (gs.update if live_all else gs.difference_update)(chs)
+                if d.__class__ is GlobalC and _def_global(ginfo.get(d) or _ginfo(d), live_all, gs):
+                    if drop is None:
+                        drop = set()
+                    drop.add(i)               # dead: its use goes with it
+                    continue
                 if x.__class__ is GlobalC:
                     (gs.difference_update if live_all else gs.update)(
                         (ginfo.get(x) or _ginfo(x))[0])
@@ -814,16 +808,7 @@ def _dse(ops: List[Op]) -> List[Op]:
             if o is None:                              # not a forward branch: be safe
                 live_all, gs = True, set()
             else:
-                oa, os_ = o
-                if live_all:
-                    if oa:
-                        gs &= os_
-                    else:
-                        gs -= os_
-                elif oa:
-                    gs, live_all = os_ - gs, True
-                else:
-                    gs |= os_
+                live_all, gs = _join_taken(live_all, gs, o)
             defs = ()
             uses = (args[1], args[2])
             fl = 0
