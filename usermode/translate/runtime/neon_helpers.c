@@ -342,6 +342,24 @@ static double nh_round_mode(double x, int mode)
     }
 }
 
+/* t, the rounded value of an exact x, as a 32-bit integer: saturated with
+ * Invalid when out of range, else Inexact when t != x */
+static uint32_t nh_sat32(NhCtx *c, double x, double t, int uns)
+{
+    double lo = uns ? 0.0 : -2147483648.0, hi = uns ? 4294967295.0 : 2147483647.0;
+    if (t < lo) {
+        c->ff |= NH_IOC;
+        return uns ? 0 : 0x80000000u;
+    }
+    if (t > hi) {
+        c->ff |= NH_IOC;
+        return uns ? 0xffffffffu : 0x7fffffffu;
+    }
+    if (t != x)
+        c->ff |= NH_IXC;
+    return uns ? (uint32_t)(uint64_t)t : (uint32_t)(int32_t)(int64_t)t;
+}
+
 /* FPRoundInt: mode | 8 = exact (raise inexact) */
 static uint32_t nh_frint(NhCtx *c, uint32_t v, int mode)
 {
@@ -372,19 +390,7 @@ static uint32_t nh_ftoi_r(NhCtx *c, uint32_t v, int mode, int uns)
         return 0;
     }
     double x = (double)nh_f(v);
-    double t = nh_round_mode(x, mode);
-    double lo = uns ? 0.0 : -2147483648.0, hi = uns ? 4294967295.0 : 2147483647.0;
-    if (t < lo) {
-        c->ff |= NH_IOC;
-        return uns ? 0 : 0x80000000u;
-    }
-    if (t > hi) {
-        c->ff |= NH_IOC;
-        return uns ? 0xffffffffu : 0x7fffffffu;
-    }
-    if (t != x)
-        c->ff |= NH_IXC;
-    return uns ? (uint32_t)(uint64_t)t : (uint32_t)(int32_t)(int64_t)t;
+    return nh_sat32(c, x, nh_round_mode(x, mode), uns);
 }
 
 /* compares: 0 eq (quiet), 1 ge, 2 gt (signalling), abs: compare magnitudes */
@@ -504,19 +510,7 @@ static uint32_t nh_ftoi(NhCtx *c, uint32_t v, int fbits, int uns)
         return 0;
     }
     double x = (double)nh_f(v) * (double)(1ull << fbits);      /* exact */
-    double lo = uns ? 0.0 : -2147483648.0, hi = uns ? 4294967295.0 : 2147483647.0;
-    double t = x < 0 ? -__builtin_floor(-x) : __builtin_floor(x);
-    if (t < lo) {
-        c->ff |= NH_IOC;
-        return uns ? 0 : 0x80000000u;
-    }
-    if (t > hi) {
-        c->ff |= NH_IOC;
-        return uns ? 0xffffffffu : 0x7fffffffu;
-    }
-    if (t != x)
-        c->ff |= NH_IXC;
-    return uns ? (uint32_t)(uint64_t)t : (uint32_t)(int32_t)(int64_t)t;
+    return nh_sat32(c, x, x < 0 ? -__builtin_floor(-x) : __builtin_floor(x), uns);
 }
 
 /* FixedToFP, round to nearest even */
