@@ -259,17 +259,22 @@ class BlockGen(OpLowering):
         self.a.J_l(CC_NE, lab)
         return lab
 
-    def gen_exit_request_stub(self, lab, pc: int) -> None:
-        """Out of line: env->pc = the block's pc (tb_flags is already the
-        block's), then back to the dispatcher, which sees exit_request."""
+    def gen_store_pc(self, pc: int) -> None:
+        """env->pc = pc (an imm32 store when the value sign-extends to itself)."""
         A = self.a
-        A.bind(lab)
         env_pc = Mem(ENV_REG, ENV_PC_OFFSET)
         if 0 <= pc < (1 << 31):
             A.MOV_mi(env_pc, pc)
         else:
             A.MOV_ri(RAX, pc)
             A.MOV_mr(env_pc, RAX)
+
+    def gen_exit_request_stub(self, lab, pc: int) -> None:
+        """Out of line: env->pc = the block's pc (tb_flags is already the
+        block's), then back to the dispatcher, which sees exit_request."""
+        A = self.a
+        A.bind(lab)
+        self.gen_store_pc(pc)
         self.gen_exit_tb(0)                       # EXIT_LOOKUP
 
     def gen_insn_start(self, pc: int) -> None:
@@ -287,12 +292,7 @@ class BlockGen(OpLowering):
         self.res.jmp_insn[n] = A.pos
         A.JMP_rel32(0)
         self.res.jmp_reset[n] = A.pos
-        env_pc = Mem(ENV_REG, ENV_PC_OFFSET)
-        if 0 <= pc < (1 << 31):
-            A.MOV_mi(env_pc, pc)
-        else:
-            A.MOV_ri(RAX, pc)
-            A.MOV_mr(env_pc, RAX)
+        self.gen_store_pc(pc)
         A.MOV_ri64(RAX, self.tb_addr | n)           # always imm64: relocatable (tcache)
         self.tb_relocs.append((A.pos - 8, n))
         A.JMP_abs(self.cg.epilogue_addr)
