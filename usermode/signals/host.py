@@ -56,13 +56,13 @@ NEVER_BLOCKED_MASK = sum(sigbit(s) for s in HOST_NEVER_BLOCKED)
 
 def init_runtime(mem) -> None:
     """Once per process, before guest code runs."""
-    from ..translate.x86 import codegen, fp
+    from ..translate.x86 import abi
     nrs = ffi.new("uint16_t[]", list(BLOCKING_HOST_SYSCALLS))
     lib.rt_set_blocking_syscalls(nrs, len(BLOCKING_HOST_SYSCALLS))
     pages = ffi.from_buffer("uint8_t[]", mem.pages)
     mem._rt_page_table = pages              # keep the cffi view alive
     lib.rt_set_page_table(pages, len(mem.pages))
-    lib.rt_set_fp_frame(8 * codegen.MAX_TEMP_SLOTS, fp.MXCSR_DEFAULT)
+    lib.rt_set_fp_frame(abi.FP_FRAME_OFFSET, abi.MXCSR_DEFAULT)
 
 
 def mode_for(sig: int, handler: int) -> int:

@@ -33,7 +33,7 @@ import os
 import threading
 from typing import Dict, List, Optional, Tuple
 
-from . import _runtime
+from . import _runtime, tcache
 from .cpustate import (EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_FAULT, EXCP_UNDEF)
 from .ir import EXIT_EXCEPTION, EXIT_HALT, EXIT_SYSCALL
 from ..memory import PAGE_VALID, PROT_EXEC, PROT_READ, GuestFault
@@ -62,10 +62,12 @@ FSR_LNX_PF = 1 << 31                # arch/arm: "prefetch abort" marker in error
 SYSCALL_BUFFER_WINDOW = 64 << 10
 
 _runtime_ready = False
+_epilogue_addr = 0              # the stub's epilogue, where untaken exits return
 # Held while translating, committing, invalidating or flushing: the code
 # generator, the code buffer and `blocks` are shared by all guest threads.
 # Lookups (in C) take no lock.
 TB_LOCK = threading.RLock()
+_state: Dict[str, object] = {}     # the process's code generator ("codegen"), made on first use
 
 
 class Frontend:
@@ -74,9 +76,15 @@ class Frontend:
     def __init__(self, arch: str):
         if arch != "arm":
             raise ValueError(f"no front end for {arch}")
+        self.arch = arch
+        from .arm.runtime_config import configure_runtime
+        configure_runtime()             # before any code runs, cached or not
+
+    def translate_block(self, *args, **kw):
+        # imported on first use: a run served by the translation cache never decodes
         from .arm import translate as arm_translate
         self.translate_block = arm_translate.translate_block
-        self.arch = arch
+        return arm_translate.translate_block(*args, **kw)
 
     def disassemble(self, code: bytes, addr: int, thumb: bool) -> List[Tuple[int, str, str]]:
         import capstone
@@ -85,20 +93,30 @@ class Frontend:
         return [(i.address, i.mnemonic, i.op_str) for i in md.disasm(code, addr)]
 
 
-def _init_runtime(codegen) -> None:
-    global _runtime_ready
+def _init_runtime() -> None:
+    """Allocate the code buffer and install the entry/exit stub at its start
+    (its code comes from the translation cache when warm: no code generator)."""
+    global _runtime_ready, _epilogue_addr
     if _runtime_ready:
         return
     if lib.rt_code_init(CODE_BUFFER_SIZE) < 0:
         raise MemoryError("cannot allocate the code buffer")
     code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
-    stub = codegen.gen_prologue(code_addr)
-    p = lib.rt_install_stub(stub.code, len(stub.code))
+    tc = tcache.get()
+    stub = tc.stub() if tc is not None else None
+    if stub is None:
+        from .x86.codegen import gen_stub
+        s = gen_stub(code_addr)
+        if tc is not None:
+            tc.store_stub(s)
+        stub = (s.code, s.prologue, s.ret0, s.epilogue)
+    code, prologue, ret0, epilogue = stub
+    p = lib.rt_install_stub(code, len(code))
     base = int(ffi.cast("uintptr_t", p))
     assert base == code_addr
-    lib.rt_set_entry(ffi.cast("uint8_t *", base + stub.prologue),
-                     ffi.cast("uint8_t *", base + stub.ret0))
-    codegen.set_epilogue(base + stub.epilogue)
+    lib.rt_set_entry(ffi.cast("uint8_t *", base + prologue),
+                     ffi.cast("uint8_t *", base + ret0))
+    _epilogue_addr = base + epilogue
     lib.rt_install_fault_handler()
     _runtime_ready = True
 
@@ -112,13 +130,11 @@ def _register_signal_rows() -> None:
 
 class Engine:
     def __init__(self, proc, frontend: Optional[Frontend] = None):
-        from .x86.codegen import CodeGen
         self.proc = proc
         self.mem = proc.mem
         self.cpu = proc.cpu
         self.frontend = frontend or Frontend(proc.arch)
-        self.codegen = CodeGen()
-        _init_runtime(self.codegen)
+        _init_runtime()
         self.env = self.cpu.ptr
         # host code start -> (TB pointer, insn_map, tb_flags per insn) for fault
         # mapping and logs
@@ -128,7 +144,20 @@ class Engine:
         self.log = proc.log
         self.max_insns = 1 if proc.options.singlestep else None
         self.ntranslated = 0
+        # blocks are taken from the translation cache here, before any decoding,
+        # unless a log wants the IR or the guest code (the front end then serves them)
+        self.tcache = None if self.log_items or self.max_insns else tcache.get()
         proc.engine = self
+
+    @property
+    def codegen(self):
+        """The code generator, created on first use (a warm run may need none)."""
+        cg = _state.get("codegen")
+        if cg is None:
+            from .x86.codegen import CodeGen
+            cg = _state["codegen"] = CodeGen()
+            cg.set_epilogue(_epilogue_addr)
+        return cg
 
     # ---- translation --------------------------------------------------------------
     def _read_code(self, addr: int, n: int) -> bytes:
@@ -145,18 +174,28 @@ class Engine:
             self._translate(pc, flags, single)
 
     def _translate(self, pc: int, flags: int, single: bool) -> None:
+        tc = self.tcache
+        kw = {}
+        if tc is not None and not single:
+            e = tc.lookup(pc, flags, self._read_code)
+            if e is not None:
+                self._commit_cached(tc, e, pc, flags)
+                return
+            kw["lookup"] = False
         max_insns = 1 if single else self.max_insns
-        kw = {"max_insns": max_insns} if max_insns else {}
+        if max_insns:
+            kw["max_insns"] = max_insns
         blk = self.frontend.translate_block(self._read_code, pc, flags, **kw)
         self.ntranslated += len(blk.insns)
         if blk.insns:
             lib.rt_code_protect(pc, blk.end)         # writes there now invalidate it
+        codegen = self.codegen
         for attempt in range(2):
             tb = lib.rt_tb_alloc(pc, flags)
             tb.cflags = TB_CF_SINGLE if single else 0
             code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
-            res = self.codegen.gen_block(blk.ir.ops, blk.ir.ntemps, code_addr,
-                                         int(ffi.cast("uintptr_t", tb)))
+            res = codegen.gen_block(blk.ir.ops, blk.ir.ntemps, code_addr,
+                                    int(ffi.cast("uintptr_t", tb)))
             ji = [0xFFFFFFFF if x is None else x for x in res.jmp_insn]
             jr = [0 if x is None else x for x in res.jmp_reset]
             if lib.rt_tb_commit(tb, res.code, len(res.code), ji[0], jr[0], ji[1], jr[1],
@@ -170,6 +209,26 @@ class Engine:
         self.blocks[code_addr] = (tb, res.insn_map, insn_flags)
         if self.log_items:
             self._log_block(blk, res, code_addr)
+
+    def _commit_cached(self, tc, e, pc: int, flags: int) -> None:
+        """Install a block of the persistent translation cache (tcache.Entry)."""
+        if e.insns:
+            lib.rt_code_protect(pc, e.end)
+        ji0, jr0, ji1, jr1 = e.jmp
+        jr0 = 0 if jr0 == tcache.NO_JMP else jr0
+        jr1 = 0 if jr1 == tcache.NO_JMP else jr1
+        for attempt in range(2):
+            tb = lib.rt_tb_alloc(pc, flags)
+            tb.cflags = 0
+            code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
+            code = tc.relocate(e, code_addr, int(ffi.cast("uintptr_t", tb)), _epilogue_addr)
+            if lib.rt_tb_commit(tb, code, len(code), ji0, jr0, ji1, jr1, e.end) == 0:
+                break
+            self.flush()
+        else:
+            raise MemoryError("translated block does not fit the code buffer")
+        self.ntranslated += len(e.insns)
+        self.blocks[code_addr] = (tb, e.insn_map, e.insn_flags)
 
     def flush(self) -> None:
         """Forget every translation and reuse the code buffer from its start,

@@ -400,6 +400,39 @@ class TranslationCache:
         except (struct.error, ValueError):
             return None
 
+    # ---- the entry/exit stub --------------------------------------------------------
+    _STUB = struct.Struct("<4sIII")          # magic, prologue, ret0, epilogue offsets
+
+    def stub(self) -> Optional[Tuple[bytes, int, int, int]]:
+        """The code generator's stub (code, prologue, ret0, epilogue offsets) kept
+        by store_stub under this translator version, or None."""
+        try:
+            with open(os.path.join(self.dir, "stub.bin"), "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        st = self._STUB
+        if len(data) < st.size + 16:
+            return None
+        magic, prologue, ret0, epilogue = st.unpack_from(data, 0)
+        code, digest = data[st.size:-16], data[-16:]
+        if magic != RECORD_MAGIC or _h16(data[:-16]) != digest or not (
+                prologue < len(code) and ret0 < len(code) and epilogue < len(code)):
+            return None
+        return code, prologue, ret0, epilogue
+
+    def store_stub(self, stub) -> None:
+        """Keep the stub (codegen.Stub) for the next runs: written to a temporary
+        file and renamed, so readers see all of it or nothing."""
+        body = self._STUB.pack(RECORD_MAGIC, stub.prologue, stub.ret0, stub.epilogue) + stub.code
+        tmp = os.path.join(self.dir, f".stub.{os.getpid()}")
+        try:
+            with open(tmp, "wb") as f:
+                f.write(body + _h16(body))
+            os.replace(tmp, os.path.join(self.dir, "stub.bin"))
+        except OSError:
+            pass
+
     # ---- lookup -------------------------------------------------------------------
     def lookup(self, pc: int, flags: int, read_code: Callable[[int, int], bytes]) -> Optional[Entry]:
         page = pc & ~(PAGE - 1)

@@ -28,8 +28,7 @@ from .gen_table import build
 from .gen_vfp import vfp_begin
 
 # ---------------------------------------------------------------- tables
-FPSCR_QC = 1 << 27
-FPSCR_IDC = 1 << 7
+from .runtime_config import FPSCR_IDC, FPSCR_QC  # noqa: E402,F401
 FPSCR_RMODE = 3 << 22
 D0 = LAYOUT.offset("d", 0)
 SCRATCH = LAYOUT.offset("scratch", 0)           # 64 bytes: two Q-sized scratch vectors
@@ -46,18 +45,6 @@ HOST_PC = LAYOUT.glob("host_pc")
 VX = VecEnv(sat=FPSCR, sat_mask=FPSCR_QC, fp_guard=FPSCR, fp_guard_mask=FPSCR_RMODE,
             slow="neon_vop")
 
-
-def _configure_runtime() -> None:
-    """Tell the C reference implementation where FPSCR is (once)."""
-    try:
-        from .. import _runtime
-    except ImportError:             # pragma: no cover - runtime not built (IR-only use)
-        return
-    if hasattr(_runtime.lib, "neon_configure"):
-        _runtime.lib.neon_configure(LAYOUT.offset("fpscr"), FPSCR_QC, FPSCR_IDC)
-
-
-_configure_runtime()
 
 
 # ---------------------------------------------------------------- patterns

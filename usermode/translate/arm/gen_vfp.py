@@ -53,17 +53,6 @@ FP_SLOW = Helper("fp_arm_slow", I64, (I32, I64, I64, I64), flags=HF_DEFAULT)
 ARM_FP = FPMode("arm", FP_SLOW, guard=FPSCR, guard_mask=FPSCR_FZ | FPSCR_DN, writes=FPSCR)
 
 
-def _configure_runtime() -> None:
-    """Tell the C slow path where the FPSCR word is (once, before any code runs)."""
-    try:
-        from .. import _runtime
-    except ImportError:             # pragma: no cover - runtime not built (IR-only use)
-        return
-    _runtime.lib.fp_arm_configure(LAYOUT.offset("fpscr"))
-
-
-_configure_runtime()
-
 
 # ------------------------------------------------------------- registers
 def sreg_of(v: int, x: int):

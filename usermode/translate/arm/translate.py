@@ -35,11 +35,9 @@ from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder
                   Value)
 from .cpu import (EXCEPTION, EXC_ARG, EXC_ARG2, FLAG_CF, FLAG_NF, FLAG_VF, FLAG_ZF, PC,
                   REG, TB_FLAGS, TBFLAG_IT_SHIFT, TBFLAG_THUMB)
-# Imported for their side effect, whether or not anything is ever decoded (with
-# a warm translation cache every block may come from disk and the trans_*
-# tables never load): they tell the runtime's VFP and NEON slow paths where
-# FPSCR is (fp_arm_configure, neon_configure).
-from . import gen_neon as _gen_neon, gen_vfp as _gen_vfp  # noqa: F401
+from .runtime_config import configure_runtime
+# (the engine calls it too, through Frontend, before any decoding)
+configure_runtime()
 
 MAX_INSNS = 128
 PAGE = 4096
@@ -468,7 +466,7 @@ def _goto_next(ctx: DisasContext, slot: int) -> None:
 
 
 def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
-                    max_insns: int = MAX_INSNS) -> TranslatedBlock:
+                    max_insns: int = MAX_INSNS, lookup: bool = True) -> TranslatedBlock:
     """Translate guest code at pc (state `flags`) into one IR block.
 
     read_code(addr, n) returns n bytes of executable guest memory or raises
@@ -476,10 +474,11 @@ def translate_block(read_code: Callable[[int, int], bytes], pc: int, flags: int,
     A block found in the persistent translation cache (usermode/translate/
     tcache.py) comes back with a lazy IR: the code generator uses the cached
     code, any other reader gets the IR translated on demand.  A freshly
-    translated block is announced to the cache.
+    translated block is announced to the cache.  lookup=False: the caller
+    has just looked there itself (the engine's fast path) and missed.
     """
     tc = _tcache.get() if max_insns == MAX_INSNS else None
-    if tc is not None:
+    if tc is not None and lookup:
         e = tc.lookup(pc, flags, read_code)
         if e is not None:
             def materialize():

@@ -48,8 +48,7 @@ from .ops import SCRATCH, CodegenError, Loc, OpLowering
 
 # ------------------------------------------------------------------ ABI data
 SAVED_REGS = (RBP, RBX, R12, R13, R14, R15)       # pushed by the prologue, in this order
-MAX_TEMP_SLOTS = 1024
-FRAME_SIZE = 8 * MAX_TEMP_SLOTS + 8               # 8 mod 16: rsp 16-aligned after 6 pushes
+from .abi import FRAME_SIZE, FP_FRAME_OFFSET, MAX_TEMP_SLOTS  # noqa: E402,F401
 ENV_REG, GUEST_BASE_REG = RBP, R14
 ENV_PC_OFFSET = 0                                 # CPUHeader.pc
 ENV_GUEST_BASE_OFFSET = 40                        # CPUHeader.guest_base
@@ -370,7 +369,30 @@ from .fp import FP_DISPATCH, gen_fp_epilogue, gen_fp_prologue  # noqa: E402
 DISPATCH.update(FP_DISPATCH)
 from .vec import VEC_DISPATCH  # noqa: E402  (vector ops: x86/vec.py)
 DISPATCH.update(VEC_DISPATCH)
-FP_FRAME = Mem(RSP, 8 * MAX_TEMP_SLOTS)           # host MXCSR, guest FP slot offset
+FP_FRAME = Mem(RSP, FP_FRAME_OFFSET)              # host MXCSR, guest FP slot offset
+
+
+def gen_stub(code_addr: int) -> Stub:
+    """The entry/exit stub, to be installed at code_addr.  Its code does not
+    depend on code_addr (no absolute or rip-relative operand), so the
+    translation cache may keep it (tcache.stub)."""
+    A = Assembler(code_addr)
+    for r in SAVED_REGS:
+        A.PUSH_r(r)
+    A.SUB_ri(RSP, FRAME_SIZE)
+    A.MOV_rr(ENV_REG, RDI)
+    A.MOV_rm(GUEST_BASE_REG, Mem(RDI, ENV_GUEST_BASE_OFFSET))
+    gen_fp_prologue(A, FP_FRAME)
+    A.JMP_r(RSI)
+    ret0 = A.pos
+    A.XOR32_rr(RAX, RAX)
+    epilogue = A.pos
+    gen_fp_epilogue(A, FP_FRAME)
+    A.ADD_ri(RSP, FRAME_SIZE)
+    for r in reversed(SAVED_REGS):
+        A.POP_r(r)
+    A.RET()
+    return Stub(A.finish(), 0, ret0, epilogue)
 
 
 class CodeGen:
@@ -398,24 +420,9 @@ class CodeGen:
     # ---- stub -----------------------------------------------------------------
     def gen_prologue(self, code_addr: int) -> Stub:
         """The entry/exit stub, to be installed at code_addr (sets the epilogue)."""
-        A = Assembler(code_addr)
-        for r in SAVED_REGS:
-            A.PUSH_r(r)
-        A.SUB_ri(RSP, FRAME_SIZE)
-        A.MOV_rr(ENV_REG, RDI)
-        A.MOV_rm(GUEST_BASE_REG, Mem(RDI, ENV_GUEST_BASE_OFFSET))
-        gen_fp_prologue(A, FP_FRAME)
-        A.JMP_r(RSI)
-        ret0 = A.pos
-        A.XOR32_rr(RAX, RAX)
-        epilogue = A.pos
-        gen_fp_epilogue(A, FP_FRAME)
-        A.ADD_ri(RSP, FRAME_SIZE)
-        for r in reversed(SAVED_REGS):
-            A.POP_r(r)
-        A.RET()
-        self.epilogue_addr = code_addr + epilogue
-        return Stub(A.finish(), 0, ret0, epilogue)
+        stub = gen_stub(code_addr)
+        self.epilogue_addr = code_addr + stub.epilogue
+        return stub
 
     def set_epilogue(self, addr: int) -> None:
         self.epilogue_addr = addr

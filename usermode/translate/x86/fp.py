@@ -56,8 +56,7 @@ from .fp_encoder import (ROUND_DOWN, ROUND_MXCSR, ROUND_NEAREST, ROUND_NOINEXACT
 from .ops import CodegenError
 
 # ------------------------------------------------------------------ tables
-MXCSR_DEFAULT = 0x1F80            # the guest slot holds MXCSR ^ this (0 = default)
-MXCSR_FLAGS, MXCSR_RC = 0x3F, 0x6000
+from .abi import MXCSR_DEFAULT, MXCSR_FLAGS, MXCSR_RC  # noqa: E402,F401
 SLOW_SAVE = (RDI, R8, R9, R10, R11)          # caller-saved temp registers (codegen)
 BINOP = {"fadd": "ADD", "fsub": "SUB", "fmul": "MUL", "fdiv": "DIV"}
 TINY_OPS = ("fmul", "fdiv", "fmuladd")        # may round up to the smallest normal
