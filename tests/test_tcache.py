@@ -303,3 +303,49 @@ def test_disabled_writes_nothing(tmp_path):
     rc, out, stats = run_pyqemu([HELLO], _env(d, PYQEMU_TCACHE="0"))
     assert rc == 0 and b"Hello" in out and stats == (None, None, None)
     assert not d.exists()
+
+
+MODULES_DRIVER = DRIVER.replace(
+    'sys.stderr.write("\\n" + tcache.stats() + "\\n")',
+    'sys.stderr.write("\\nmodules: " + " ".join(sorted(m for m in sys.modules'
+    ' if m.startswith("usermode"))) + "\\n")')
+
+
+def _modules_of_run(env):
+    p = subprocess.run([sys.executable, "-c", MODULES_DRIVER, str(HELLO)], capture_output=True,
+                       cwd=REPO, env=env, timeout=600)
+    assert p.returncode == 0 and b"Hello" in p.stdout, p.stderr[-2000:]
+    line = p.stderr.decode().strip().splitlines()[-1]
+    assert line.startswith("modules: ")
+    return set(line.split()[1:])
+
+
+TRANSLATOR_MODULES = {"usermode.translate.x86.codegen", "usermode.translate.x86.encoder",
+                      "usermode.translate.arm.translate", "usermode.translate.optimize",
+                      "usermode.translate.decodetree"}
+
+
+def test_warm_run_loads_no_decoder_or_code_generator(tmp_path):
+    """Start-up: with every block (and the entry stub) in the cache, nothing is
+    decoded or compiled, so the decoder and code generator are never imported."""
+    env = _env(tmp_path / "tc")
+    cold = _modules_of_run(env)
+    assert TRANSLATOR_MODULES <= cold
+    warm = _modules_of_run(env)
+    assert not (TRANSLATOR_MODULES & warm), sorted(TRANSLATOR_MODULES & warm)
+    # a damaged stub file is not used: the stub is generated again
+    stub, = (tmp_path / "tc").rglob("stub.bin")
+    data = bytearray(stub.read_bytes())
+    data[20] ^= 0xFF
+    stub.write_bytes(bytes(data))
+    assert "usermode.translate.x86.codegen" in _modules_of_run(env)
+    rc, out, (h, m, s) = run_pyqemu([HELLO, "x"], env)
+    assert rc == 0 and m == 0 and h > 100
+
+
+def test_entry_stub_does_not_depend_on_its_address():
+    """tcache keeps the stub's bytes: they must be the same wherever it is placed."""
+    from usermode.translate.x86.codegen import gen_stub
+    a, b = gen_stub(0x7f0000000000), gen_stub(0x1000)
+    assert (a.code, a.prologue, a.ret0, a.epilogue) == (b.code, b.prologue, b.ret0, b.epilogue)
+    assert a.ret0 < a.epilogue < len(a.code)
