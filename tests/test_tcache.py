@@ -339,7 +339,7 @@ def test_warm_run_loads_no_decoder_or_code_generator(tmp_path):
     data[20] ^= 0xFF
     stub.write_bytes(bytes(data))
     assert "usermode.translate.x86.codegen" in _modules_of_run(env)
-    rc, out, (h, m, s) = run_pyqemu([HELLO, "x"], env)
+    rc, out, (h, m, s) = run_pyqemu([HELLO], env)
     assert rc == 0 and m == 0 and h > 100
 
 

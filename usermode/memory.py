@@ -25,7 +25,9 @@ import mmap as _mmap
 import os
 import struct
 import threading
-from typing import Optional
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Optional
 
 from .translate import _runtime
 

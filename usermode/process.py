@@ -10,7 +10,9 @@ Usage::
 from __future__ import annotations
 
 import sys
-from typing import List, Optional, TextIO
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Optional, TextIO
 
 from ._record import Record
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import Dict, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 AT_EXECFD = 2
 AT_FLAGS = 8

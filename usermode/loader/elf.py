@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import stat
 import struct
-from typing import List, Optional
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 
 from .errors import LoaderError

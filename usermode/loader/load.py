@@ -27,7 +27,9 @@ Usage::
 from __future__ import annotations
 
 import os
-from typing import List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 from .._record import Record
 

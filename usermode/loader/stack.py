@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import List, Union
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Union
 
 from . import auxv as A
 from .errors import LoaderError

@@ -11,7 +11,9 @@ Usage::
 from __future__ import annotations
 
 import errno
-from typing import Optional, Tuple, Union
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Optional, Tuple, Union
 
 from .tables import MINSIGSTKSZ, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK
 

@@ -25,7 +25,9 @@ import resource
 import struct
 import sys
 import weakref
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from .._record import Record
 from ..memory import GuestFault

@@ -20,7 +20,9 @@ Usage::
 from __future__ import annotations
 
 import struct
-from typing import Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 from .._record import Record
 from ..memory import PROT_READ, PROT_WRITE, GuestFault

@@ -25,7 +25,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import List
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List
 
 from ..translate import _runtime
 from .tables import (CORE, DEFAULT_ACTION, HOST_MIRRORED_FLAGS, HOST_NEVER_BLOCKED,

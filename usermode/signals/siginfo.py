@@ -13,7 +13,9 @@ Usage::
 from __future__ import annotations
 
 import struct
-from typing import Dict
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict
 
 SIGINFO_SIZE = 128
 HOST_UNION, GUEST_UNION = 16, 12

@@ -18,7 +18,10 @@ Usage::
 from __future__ import annotations
 
 import errno
-from typing import Callable, NamedTuple, Optional
+from collections import namedtuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 from .arm_names import QEMU_ARM_STRACE
 from .strace import DEFAULT
@@ -31,12 +34,8 @@ from . import sys_xfer as XF, sys_xattr as XA, sys_futex as FX
 SILENT = "silent"
 
 
-class Row(NamedTuple):
-    nr: int
-    name: str
-    handler: Callable
-    args: object                 # strace spec
-    result: Optional[str] = None  # strace result kind
+# nr, name, handler, args (strace spec), result (strace result kind or None)
+Row = namedtuple("Row", "nr name handler args result", defaults=(None,))
 
 
 def sys_enosys(proc, *_):

@@ -14,7 +14,9 @@ Usage::
 from __future__ import annotations
 
 import weakref
-from typing import Dict, Optional
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 from .._record import Record
 

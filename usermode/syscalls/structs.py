@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 import struct
-from typing import Dict, List, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Tuple
 
 # ---- declarations: ARM EABI guest structures -----------------------------------------
 STAT64_FIELDS = [  # struct stat64, arch/arm/include/uapi/asm/stat.h

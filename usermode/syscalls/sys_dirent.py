@@ -19,7 +19,9 @@ Usage::
 from __future__ import annotations
 
 import struct
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from .hostsys import H, HostBuf, hbuf_checked, hsys, s32, PROT_WRITE
 from .structs import HOST_STAT

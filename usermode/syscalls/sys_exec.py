@@ -31,7 +31,9 @@ import errno
 import os
 import struct
 import sys
-from typing import List, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Tuple
 
 from .hostsys import H, HostBuf, SysError, cstr, host_path, hsys, read_path
 from ..memory import GuestFault

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import os
 import re
-from typing import List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 from ..loader.hwcap import HWCAP, hwcap_names
 from ..memory import PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import errno
 import struct
-from typing import List, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Tuple
 
 from .hostsys import H, HostBuf, PROT_READ, PROT_WRITE, SysError, hbuf_checked, hsys, s32
 from .structs import (CMSGHDR32, HOST_CMSGHDR, HOST_MMSGHDR, HOST_MSGHDR, MMSGHDR32, MSGHDR32,

@@ -15,9 +15,10 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import List, Tuple
-
-Row = Tuple[str, int, int, int, int]
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List, Tuple
+    Row = Tuple[str, int, int, int, int]
 
 
 def bit(name: str, guest: int, host: int) -> Row:

@@ -16,7 +16,9 @@ Usage::
 from __future__ import annotations
 
 import struct
-from typing import Dict, List, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Tuple
 
 from .._record import FrozenRecord
 

@@ -31,7 +31,9 @@ from __future__ import annotations
 import bisect
 import os
 import threading
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from . import _runtime, tcache
 from .cpustate import (EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_FAULT, EXCP_UNDEF)

@@ -23,7 +23,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 from .._record import FrozenRecord
 

@@ -125,7 +125,10 @@ offsets from the guest base, so no guest access can leave the reserved region.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, List, Optional, Tuple, Union
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Tuple, Union
+    ValueLike = Union["Value", int]
 
 from .._record import Frozen, FrozenRecord, Record
 
@@ -295,7 +298,6 @@ class Op(Record):
             for a in self.args)
 
 
-ValueLike = Union[Value, int]
 
 _BINOPS = ("add", "sub", "mul", "and_", "or_", "xor", "andc", "shl", "shr", "sar",
            "rotr", "rotl", "divu", "divs", "remu", "rems")

@@ -46,7 +46,9 @@ except ImportError:         # pragma: no cover - a Python without the builtin mo
 import os
 import struct
 import sys
-from typing import Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Optional, Tuple
 
 from . import fastsys as _fastsys
 
