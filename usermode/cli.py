@@ -85,11 +85,9 @@ def parse_args(argv: List[str], environ: Dict[str, str], preserve_argv0: bool = 
 
     def apply(name: str, value: Optional[str], from_env: bool = False) -> None:
         if name in ("h", "help"):
-            print(usage())
-            raise SystemExit(0)
+            _print_and_exit(usage())
         if name == "version":
-            print(f"{PROG} version {__version__} (pyqemu, compatible with qemu-arm options)")
-            raise SystemExit(0)
+            _print_and_exit(f"{PROG} version {__version__} (pyqemu, compatible with qemu-arm options)")
         if name == "L":
             opts.ld_prefix = value
         elif name == "E":
@@ -172,9 +170,24 @@ def parse_args(argv: List[str], environ: Dict[str, str], preserve_argv0: bool = 
 
 
 def usage() -> str:
+    # qemu-arm -h's layout: usage line, one-line description, a blank line,
+    # "Options and associated environment variables:", a blank line, the options
     return (f"usage: {PROG} [options] program [arguments...]\n"
             "Linux user-mode binary translator for 32-bit ARM programs\n\n"
-            + __doc__.split("Options", 1)[1].split("Usage::")[0].split(":\n", 1)[1].rstrip())
+            "Options and associated environment variables:\n\n"
+            + __doc__.split("Options", 1)[1].split("Usage::")[0].split(":\n", 1)[1].strip("\n")
+            .rstrip())
+
+
+def _print_and_exit(text: str) -> "NoReturn":
+    """Print help or version text and exit 0, quietly also when the reader has
+    gone (pyqemu-arm -h | head), as qemu-arm does."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 def fail(message: str, status: int = 1) -> "NoReturn":

@@ -8,10 +8,13 @@
  *              "deep KiB: ok" (without a big enough stack the guest dies by SIGSEGV)
  *   loop:N     runs N iterations of a small loop of a few blocks (no system
  *              calls in it) and prints the result
+ *   mmap:ADDR  maps 64 KiB read-write at ADDR (MAP_FIXED), fills it and
+ *              prints where it landed
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static unsigned char *deep_start;
 
@@ -54,6 +57,16 @@ int main(int argc, char **argv)
             for (unsigned long k = 0; k < n; k++)
                 x = step(x, (unsigned)k);
             printf("loop %lu: %08x\n", n, x);
+        } else if (strncmp(argv[i], "mmap:", 5) == 0) {
+            unsigned long addr = strtoul(argv[i] + 5, NULL, 0);
+            unsigned char *p = mmap((void *)addr, 65536, PROT_READ | PROT_WRITE,
+                                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            if (p == MAP_FAILED) {
+                printf("mmap %#lx: failed\n", addr);
+                continue;
+            }
+            memset(p, 0x5a, 65536);
+            printf("mmap %#lx: at %#lx, last byte %#x\n", addr, (unsigned long)p, p[65535]);
         }
     }
     return 0;
