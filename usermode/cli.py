@@ -91,10 +91,10 @@ def parse_args(argv: List[str], environ: Dict[str, str], preserve_argv0: bool = 
         if name == "L":
             opts.ld_prefix = value
         elif name == "E":
-            # QEMU_SET_ENV holds a comma-separated list; -E one assignment
-            sets.extend(v for v in value.split(",") if v) if from_env else sets.append(value)
+            # a comma-separated list, from -E as from QEMU_SET_ENV (qemu's handle_arg_set_env)
+            sets.extend(v for v in value.split(",") if v)
         elif name == "U":
-            unsets.extend(v for v in value.split(",") if v) if from_env else unsets.append(value)
+            unsets.extend(v for v in value.split(",") if v)
         elif name == "0":
             opts.argv0 = value
         elif name == "s":
