@@ -8,8 +8,8 @@ reads, so existing scripts and binfmt set-ups work unchanged):
     -h, -help              print this help and exit
     -version               print the version and exit
     -L path                QEMU_LD_PREFIX      sysroot for absolute guest paths
-    -E var=value           QEMU_SET_ENV        set a guest environment variable
-    -U var                 QEMU_UNSET_ENV      unset a guest environment variable
+    -E var=value[,...]     QEMU_SET_ENV        set guest environment variables
+    -U var[,...]           QEMU_UNSET_ENV      unset guest environment variables
     -0 argv0               QEMU_ARGV0          guest argv[0]
     -s size                QEMU_STACK_SIZE     guest stack size (k, M, G suffixes)
     -cpu model             QEMU_CPU            CPU model (only 'max', 'any', 'cortex-a15', 'cortex-a7', 'cortex-a9')
