@@ -8,8 +8,8 @@ reads, so existing scripts and binfmt set-ups work unchanged):
     -h, -help              print this help and exit
     -version               print the version and exit
     -L path                QEMU_LD_PREFIX      sysroot for absolute guest paths
-    -E var=value           QEMU_SET_ENV        set a guest environment variable
-    -U var                 QEMU_UNSET_ENV      unset a guest environment variable
+    -E var=value[,...]     QEMU_SET_ENV        set guest environment variables
+    -U var[,...]           QEMU_UNSET_ENV      unset guest environment variables
     -0 argv0               QEMU_ARGV0          guest argv[0]
     -s size                QEMU_STACK_SIZE     guest stack size (k, M, G suffixes)
     -cpu model             QEMU_CPU            CPU model (only 'max', 'any', 'cortex-a15', 'cortex-a7', 'cortex-a9')
@@ -87,18 +87,16 @@ def parse_args(argv: List[str], environ: Dict[str, str], preserve_argv0: bool = 
 
     def apply(name: str, value: Optional[str], from_env: bool = False) -> None:
         if name in ("h", "help"):
-            print(usage())
-            raise SystemExit(0)
+            _print_and_exit(usage())
         if name == "version":
-            print(f"{PROG} version {__version__} (pyqemu, compatible with qemu-arm options)")
-            raise SystemExit(0)
+            _print_and_exit(f"{PROG} version {__version__} (pyqemu, compatible with qemu-arm options)")
         if name == "L":
             opts.ld_prefix = value
         elif name == "E":
-            # QEMU_SET_ENV holds a comma-separated list; -E one assignment
-            sets.extend(v for v in value.split(",") if v) if from_env else sets.append(value)
+            # a comma-separated list, from -E as from QEMU_SET_ENV (qemu's handle_arg_set_env)
+            sets.extend(v for v in value.split(",") if v)
         elif name == "U":
-            unsets.extend(v for v in value.split(",") if v) if from_env else unsets.append(value)
+            unsets.extend(v for v in value.split(",") if v)
         elif name == "0":
             opts.argv0 = value
         elif name == "s":
@@ -174,9 +172,24 @@ def parse_args(argv: List[str], environ: Dict[str, str], preserve_argv0: bool = 
 
 
 def usage() -> str:
+    # qemu-arm -h's layout: usage line, one-line description, a blank line,
+    # "Options and associated environment variables:", a blank line, the options
     return (f"usage: {PROG} [options] program [arguments...]\n"
             "Linux user-mode binary translator for 32-bit ARM programs\n\n"
-            + __doc__.split("Options", 1)[1].split("Usage::")[0].split(":\n", 1)[1].rstrip())
+            "Options and associated environment variables:\n\n"
+            + __doc__.split("Options", 1)[1].split("Usage::")[0].split(":\n", 1)[1].strip("\n")
+            .rstrip())
+
+
+def _print_and_exit(text: str) -> "NoReturn":
+    """Print help or version text and exit 0, quietly also when the reader has
+    gone (pyqemu-arm -h | head), as qemu-arm does."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 def fail(message: str, status: int = 1) -> "NoReturn":

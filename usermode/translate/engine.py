@@ -390,14 +390,26 @@ class Engine:
         if "in_asm" in self.log_items:
             out.write("----------------\nIN: \n")
             thumb = bool(blk.flags & 1)
+            codes = []
             for pc, enc, size in blk.insns:
                 raw = enc.to_bytes(4, "big") if size == 4 and thumb else None
-                code = (raw[:2][::-1] + raw[2:][::-1]) if raw else enc.to_bytes(size, "little")
-                dis = self.frontend.disassemble(code, pc, thumb)
-                text = f"{dis[0][1]}\t{dis[0][2]}" if dis else "<undefined>"
+                codes.append((raw[:2][::-1] + raw[2:][::-1]) if raw else enc.to_bytes(size, "little"))
+            # the block's instructions in one pass, as qemu does, so that capstone
+            # follows an IT block and prints the conditions it gives
+            dis = {}
+            if blk.insns and all(blk.insns[i][0] + blk.insns[i][2] == blk.insns[i + 1][0]
+                                 for i in range(len(blk.insns) - 1)):
+                dis = {a: (m, o) for a, m, o in
+                       self.frontend.disassemble(b"".join(codes), blk.insns[0][0], thumb)}
+            for (pc, enc, size), code in zip(blk.insns, codes):
+                if pc not in dis:
+                    dis.update((a, (m, o)) for a, m, o in self.frontend.disassemble(code, pc, thumb))
+                # qemu's layout (disas/capstone.c): the encoding in a column as
+                # wide as the longest one, then "%-8s %s" mnemonic and operands
+                text = f"{dis[pc][0]:<8} {dis[pc][1]}" if pc in dis else "<undefined>"
                 hexenc = (f"{enc >> 16:04x} {enc & 0xFFFF:04x}" if thumb and size == 4
                           else f"{enc:0{size * 2}x}")
-                out.write(f"0x{pc:08x}:  {hexenc}  {text}\n")
+                out.write(f"0x{pc:08x}:  {hexenc:<{9 if thumb else 8}}  {text}\n")
             out.write("\n")
         if "op" in self.log_items:
             out.write(f"OP:\n{blk.ir.dump()}\n\n")
