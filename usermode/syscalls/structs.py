@@ -16,7 +16,6 @@ Usage::
 """
 from __future__ import annotations
 
-import re
 import struct
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
@@ -122,7 +121,12 @@ HOST_SIGINFO_CHLD_FIELDS = [("si_signo", "i"), ("si_errno", "i"), ("si_code", "i
                             ("si_status", "i"), ("__pad2", "4x"), ("si_utime", "q"),
                             ("si_stime", "q"), ("_pad", "80x")]
 
-_COUNT = re.compile(r"^(\d*)([a-zA-Z?])$")
+def _count_code(fmt: str) -> Tuple[str, str]:
+    """A field's struct format "4x", "16s", "I": (repeat count or "", code)."""
+    count, code = fmt[:-1], fmt[-1:]
+    if not (count.isdigit() or not count) or not (code.isalpha() or code == "?"):
+        raise ValueError(f"bad field format {fmt!r}")
+    return count, code
 
 
 class CStruct:
@@ -140,7 +144,7 @@ class CStruct:
             n = struct.calcsize("<" + fmt)
             self._offsets[fname] = (off, n)
             off += n
-            count, code = _COUNT.match(fmt).groups()
+            count, code = _count_code(fmt)
             if code == "x":
                 continue
             self._slots.append((fname, 1 if code == "s" or not count else int(count)))

@@ -20,7 +20,6 @@ Usage::
 from __future__ import annotations
 
 import os
-import re
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import List, Optional, Tuple
@@ -115,7 +114,9 @@ def maps_text(proc) -> str:
     named = _named_ranges(proc)
     lines = []
     n = len(pages)
-    m = _MAPPED.search(pages, 0)
+    import re                           # here: re costs start-up time
+    mapped = re.compile(rb"[^\x00]")    # a mapped page's entry
+    m = mapped.search(pages, 0)
     while m:
         p = m.start()
         v = pages[p]
@@ -131,11 +132,8 @@ def maps_text(proc) -> str:
         if name:
             head = head.ljust(MAPS_PATH_COLUMN) + " " + name
         lines.append(head + "\n")
-        m = _MAPPED.search(pages, q)
+        m = mapped.search(pages, q)
     return "".join(lines)
-
-
-_MAPPED = re.compile(rb"[^\x00]")
 
 
 def stat_text(proc) -> str:
