@@ -51,6 +51,7 @@ ffi, lib = _runtime.ffi, _runtime.lib
 
 RT_NEED_TRANSLATE = 16
 RT_EXIT_INTERRUPT = 17          # runtime.c: exit_request was set (a host signal)
+RT_CACHED_FULL = -1             # runtime.c: rt_tb_install_cached found the code buffer full
 EXCP_SMC = 32                   # runtime.c: the running block wrote to its own page
 TB_CF_SINGLE = 1
 # PYQEMU_CODE_BUFFER_KB: a smaller code buffer (tests of the flush path)
@@ -139,7 +140,8 @@ class Engine:
         _init_runtime()
         self.env = self.cpu.ptr
         # host code start -> (TB pointer, insn_map, tb_flags per insn) for fault
-        # mapping and logs
+        # mapping and logs; a block from the translation cache: (None, its record
+        # body, None) until needed
         self.blocks: Dict[int, Tuple[object, List[Tuple[int, int]], List[int]]] = {}
         self.signals = signals_of(proc)
         self.log_items = set(proc.options.log_items)
@@ -179,9 +181,8 @@ class Engine:
         tc = self.tcache
         kw = {}
         if tc is not None and not single:
-            e = tc.lookup(pc, flags, self._read_code)
-            if e is not None:
-                self._commit_cached(tc, e, pc, flags)
+            body = tc.lookup_body(pc, flags, self._read_code)
+            if body is not None and self._commit_cached(tc, body):
                 return
             kw["lookup"] = False
         max_insns = 1 if single else self.max_insns
@@ -212,25 +213,19 @@ class Engine:
         if self.log_items:
             self._log_block(blk, res, code_addr)
 
-    def _commit_cached(self, tc, e, pc: int, flags: int) -> None:
-        """Install a block of the persistent translation cache (tcache.Entry)."""
-        if e.insns:
-            lib.rt_code_protect(pc, e.end)
-        ji0, jr0, ji1, jr1 = e.jmp
-        jr0 = 0 if jr0 == tcache.NO_JMP else jr0
-        jr1 = 0 if jr1 == tcache.NO_JMP else jr1
+    def _commit_cached(self, tc, body: bytes) -> bool:
+        """Install a checked record body of the persistent translation cache
+        (the runtime copies, relocates and commits it); False if it cannot be."""
         for attempt in range(2):
-            tb = lib.rt_tb_alloc(pc, flags)
-            tb.cflags = 0
-            code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
-            code = tc.relocate(e, code_addr, int(ffi.cast("uintptr_t", tb)), _epilogue_addr)
-            if lib.rt_tb_commit(tb, code, len(code), ji0, jr0, ji1, jr1, e.end) == 0:
-                break
+            addr = lib.rt_tb_install_cached(body, len(body), tc.so_base, _epilogue_addr)
+            if addr > 0:
+                self.ntranslated += tcache.insns_of(body)
+                self.blocks[addr] = (None, body, None)      # insn map: unpacked if needed
+                return True
+            if addr != RT_CACHED_FULL:
+                return False
             self.flush()
-        else:
-            raise MemoryError("translated block does not fit the code buffer")
-        self.ntranslated += len(e.insns)
-        self.blocks[code_addr] = (tb, e.insn_map, e.insn_flags)
+        raise MemoryError("translated block does not fit the code buffer")
 
     def flush(self) -> None:
         """Forget every translation and reuse the code buffer from its start,
@@ -337,6 +332,9 @@ class Engine:
         if entry is None or not entry[1]:
             return int(tb.pc), int(tb.flags)
         insn_map, insn_flags = entry[1], entry[2]
+        if insn_flags is None:                      # a cached block's record body
+            e = tcache.Entry.unpack(insn_map)
+            insn_map, insn_flags = e.insn_map, e.insn_flags
         off = host_pc - int(ffi.cast("uintptr_t", tb.tc))
         i = max(bisect.bisect_right([h for h, _ in insn_map], off) - 1, 0)
         return insn_map[i][1], insn_flags[i] if i < len(insn_flags) else int(tb.flags)

@@ -60,6 +60,7 @@ _HDR = struct.Struct("<4sI16s")          # magic, body length, blake2b-128 of th
 _BODY = struct.Struct("<QQQBHHIIIIIHH")   # pc flags end align ninsns nrelocs code_len
 #                                            ji0 jr0 ji1 jr1 nmap guest_len; then the guest bytes
 _KEY = struct.Struct("<QQ")                # the body's first fields: pc, flags
+_NINSNS, _NINSNS_OFFSET = struct.Struct("<H"), 25     # the body's ninsns field
 _GLEN = struct.Struct("<H")                # the body header's last field: guest_len
 _RELOC = struct.Struct("<BIq")           # kind, offset in code, value
 R_TB, R_EPI, R_SO64, R_SO32 = 1, 2, 3, 4
@@ -232,6 +233,11 @@ class Entry:
                    (ji0, jr0, ji1, jr1), imap)
 
 
+def insns_of(body: bytes) -> int:
+    """The number of guest instructions of a record body."""
+    return _NINSNS.unpack_from(body, _NINSNS_OFFSET)[0]
+
+
 _ARRAYS: Dict[Tuple[int, int], struct.Struct] = {}
 
 
@@ -377,30 +383,30 @@ class TranslationCache:
         return table
 
     @staticmethod
-    def _matches(rec, pc: int, read_code) -> Optional[Entry]:
-        """The record's Entry if its guest bytes are those now at pc (else None)."""
-        if rec.__class__ is Entry:
-            e = rec
-            glen = len(e.guest)
-            try:
-                return e if read_code(pc, glen) == e.guest else None
-            except Exception:
-                return None
-        data, start, blen, digest = rec
-        glen = _GLEN.unpack_from(data, start + _BODY.size - 2)[0]
-        g0 = start + _BODY.size
+    def _matches(rec, pc: int, read_code) -> Optional[bytes]:
+        """The record's body if its guest bytes are those now at pc (else None).
+        rec: (data, body offset, body length, digest) until checked, then the
+        checked body (bytes)."""
+        if rec.__class__ is bytes:
+            body = rec
+            glen = _GLEN.unpack_from(body, _BODY.size - 2)[0]
+            g = body[_BODY.size:_BODY.size + glen]
+        else:
+            data, start, blen, digest = rec
+            glen = _GLEN.unpack_from(data, start + _BODY.size - 2)[0]
+            g0 = start + _BODY.size
+            g = data[g0:g0 + glen]
+            body = None
         try:
-            if read_code(pc, glen) != data[g0:g0 + glen]:
+            if read_code(pc, glen) != g:
                 return None
         except Exception:
             return None
-        body = data[start:start + blen]
-        if _h16(body) != digest:
-            return None
-        try:
-            return Entry.unpack(body)
-        except (struct.error, ValueError):
-            return None
+        if body is None:
+            body = data[start:start + blen]
+            if _h16(body) != digest:
+                return None
+        return body
 
     # ---- the entry/exit stub --------------------------------------------------------
     _STUB = struct.Struct("<4sIII")          # magic, prologue, ret0, epilogue offsets
@@ -437,6 +443,20 @@ class TranslationCache:
 
     # ---- lookup -------------------------------------------------------------------
     def lookup(self, pc: int, flags: int, read_code: Callable[[int, int], bytes]) -> Optional[Entry]:
+        """The cached block for (pc, flags) whose guest bytes are those now in
+        memory, as an Entry (or None)."""
+        body = self.lookup_body(pc, flags, read_code)
+        if body is None:
+            return None
+        try:
+            return Entry.unpack(body)
+        except (struct.error, ValueError):
+            return None
+
+    def lookup_body(self, pc: int, flags: int,
+                    read_code: Callable[[int, int], bytes]) -> Optional[bytes]:
+        """The same as a checked record body (the engine's fast path hands it
+        to the runtime's rt_tb_install_cached without unpacking it here)."""
         page = pc & ~(PAGE - 1)
         if self._mode != _fastsys.mode():
             self.pages.clear()
@@ -453,11 +473,11 @@ class TranslationCache:
             recs = table.get((pc, flags))
             if recs:
                 for i, rec in enumerate(recs):
-                    e = self._matches(rec, pc, read_code)
-                    if e is not None:
-                        recs[i] = e
+                    body = self._matches(rec, pc, read_code)
+                    if body is not None:
+                        recs[i] = body
                         self.hits += 1
-                        return e
+                        return body
             if got is None:
                 break
             # the page may have changed since it was loaded: look again by content
@@ -511,14 +531,14 @@ class TranslationCache:
         ph = self._page_hash(read_code, page)
         if ph is None:
             return
-        self._append(page, ph, entry)
+        rec = entry.pack()
+        self._append(page, ph, rec)
         got = self.pages.get(page)
         if got is not None and got[0] == ph and self._mode == _fastsys.mode():
-            got[1].setdefault((pc, flags), []).append(entry)
+            got[1].setdefault((pc, flags), []).append(rec[_HDR.size:])   # a checked body
 
-    def _append(self, page: int, page_hash: bytes, entry: Entry) -> None:
+    def _append(self, page: int, page_hash: bytes, rec: bytes) -> None:
         path = self._path(page, page_hash)
-        rec = entry.pack()
         try:
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)

@@ -234,6 +234,91 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
     return 0;
 }
 
+/* A block of the persistent translation cache (usermode/translate/tcache.py):
+   `body` is one record's body, already checked there (its digest, and its
+   guest bytes against guest memory).  Layout, little-endian and unpadded:
+     u64 pc, flags, end; u8 align; u16 ninsns, nrelocs; u32 code_len,
+     jmp_insn0, jmp_reset0, jmp_insn1, jmp_reset1; u16 nmap, guest_len;
+     guest bytes; insn arrays (21 bytes per insn) and map (12 per entry);
+     relocations (u8 kind, u32 offset in code, i64 value); the code.
+   Protects the guest code, copies and relocates the code, commits the TB.
+   Returns the TB's host code address, RT_CACHED_FULL when the code buffer
+   is full (flush, then call again) or RT_CACHED_BAD for a record that does
+   not fit this runtime (the caller translates instead). */
+#define CACHED_HDR 53
+#define RT_CACHED_FULL (-1)
+#define RT_CACHED_BAD (-2)
+#define NO_JMP 0xffffffffu
+
+static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+
+int64_t rt_tb_install_cached(const uint8_t *body, uint32_t blen, uint64_t so_base,
+                             uint64_t epilogue)
+{
+    if (blen < CACHED_HDR)
+        return RT_CACHED_BAD;
+    uint64_t pc = ld64(body), flags = ld64(body + 8), end = ld64(body + 16);
+    uint32_t align = body[24], n = ld16(body + 25), nrel = ld16(body + 27);
+    uint32_t clen = ld32(body + 29), ji0 = ld32(body + 33), jr0 = ld32(body + 37);
+    uint32_t ji1 = ld32(body + 41), jr1 = ld32(body + 45);
+    uint32_t m = ld16(body + 49), glen = ld16(body + 51);
+    uint64_t relocs = CACHED_HDR + (uint64_t)glen + 21ull * n + 12ull * m;
+    uint64_t code = relocs + 13ull * nrel;
+    if (code + clen != blen || clen == 0)
+        return RT_CACHED_BAD;
+    pthread_mutex_lock(&tb_mutex);
+    uint8_t *dst = code_next;
+    int fits = tb_table && (uint64_t)(code_end - code_next) >= clen + 64;
+    pthread_mutex_unlock(&tb_mutex);
+    if (!fits)
+        return tb_table ? RT_CACHED_FULL : RT_CACHED_BAD;
+    if (((uintptr_t)dst & 15) != align)
+        return RT_CACHED_BAD;
+    TB *tb = rt_tb_alloc(pc, flags);
+    if (!tb)
+        return RT_CACHED_BAD;
+    uint8_t *buf = malloc(clen);
+    if (!buf) {
+        free(tb);
+        return RT_CACHED_BAD;
+    }
+    memcpy(buf, body + code, clen);
+    for (uint32_t i = 0; i < nrel; i++) {
+        const uint8_t *r = body + relocs + 13ull * i;
+        uint32_t pos = ld32(r + 1);
+        int64_t val = (int64_t)ld64(r + 5);
+        uint64_t here = (uintptr_t)dst + pos + 4, q;
+        int32_t rel;
+        switch (r[0]) {
+        case 1: q = (uintptr_t)tb | (uint64_t)val; if (pos + 8 > clen) goto bad; memcpy(buf + pos, &q, 8); break;
+        case 2: rel = (int32_t)(epilogue - here); if (pos + 4 > clen) goto bad; memcpy(buf + pos, &rel, 4); break;
+        case 3: q = so_base + (uint64_t)val; if (pos + 8 > clen) goto bad; memcpy(buf + pos, &q, 8); break;
+        case 4: rel = (int32_t)(so_base + (uint64_t)val - here); if (pos + 4 > clen) goto bad; memcpy(buf + pos, &rel, 4); break;
+        default: goto bad;
+        }
+    }
+    rt_code_protect(pc, end);
+    if (rt_tb_commit(tb, buf, clen, ji0, jr0 == NO_JMP ? 0 : jr0, ji1, jr1 == NO_JMP ? 0 : jr1,
+                     end) != 0) {
+        free(buf);
+        free(tb);
+        return RT_CACHED_FULL;
+    }
+    free(buf);
+    if (tb->tc != dst) {            /* another thread committed in between: the
+                                       relative relocations are wrong there */
+        tb->invalid = 1;
+        return RT_CACHED_BAD;
+    }
+    return (int64_t)(uintptr_t)tb->tc;
+bad:
+    free(buf);
+    free(tb);
+    return RT_CACHED_BAD;
+}
+
 TB *rt_tb_lookup(uint64_t pc, uint64_t flags)
 {
     TBTable *t = __atomic_load_n(&tb_table, __ATOMIC_ACQUIRE);

@@ -60,6 +60,8 @@ TB *rt_tb_alloc(uint64_t pc, uint64_t flags);
 int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
                  uint32_t jmp_insn0, uint32_t jmp_reset0,
                  uint32_t jmp_insn1, uint32_t jmp_reset1, uint64_t guest_end);
+int64_t rt_tb_install_cached(const uint8_t *body, uint32_t blen, uint64_t so_base,
+                             uint64_t epilogue);  /* tcache.py's records: see runtime.c */
 TB *rt_tb_lookup(uint64_t pc, uint64_t flags);
 TB *rt_tb_find_host_pc(uint64_t host_pc);
 int rt_tb_invalidate_range(uint64_t start, uint64_t end);
