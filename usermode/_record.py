@@ -51,3 +51,49 @@ class FrozenRecord(Frozen, Record):
 
     def __hash__(self) -> int:
         return hash(tuple(getattr(self, n) for n in self._fields))
+
+
+class _MembersMeta(type):
+    def __iter__(cls):
+        return iter(cls._members)
+
+    def __len__(cls) -> int:
+        return len(cls._members)
+
+
+class Members(metaclass=_MembersMeta):
+    """A cheap stand-in for enum.Enum (importing enum costs ~3 ms of start-up,
+    and reading a member's attributes through enum's descriptors is slow in
+    the translator's inner loops): unique named constants with .name and
+    .value, iterable on the class, compared by identity, their own copies.
+
+        class Color(Members): ...
+        Color.define(RED=1, GREEN=2)      # Color.RED.name == "RED", list(Color)
+    """
+    __slots__ = ("name", "value")
+    _members: tuple = ()
+
+    def __init__(self, name: str, value):
+        self.name, self.value = name, value
+
+    @classmethod
+    def define(cls, **members) -> None:
+        for name, value in members.items():
+            m = cls(name, value)
+            setattr(cls, name, m)
+            cls._members += (m,)
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}.{self.name}: {self.value!r}>"
+
+    def __str__(self) -> str:
+        return f"{self.__class__.__name__}.{self.name}"
+
+    def __reduce__(self):
+        return getattr, (self.__class__, self.name)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self

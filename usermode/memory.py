@@ -24,7 +24,10 @@ import errno
 import mmap as _mmap
 import os
 import struct
-import threading
+try:                        # the C lock RLock() returns, without importing
+    from _thread import RLock   # threading (~5 ms of start-up)
+except ImportError:         # pragma: no cover - not CPython
+    from threading import RLock
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Optional
@@ -70,7 +73,7 @@ class GuestMemory:
         self.base = int(ffi.cast("uintptr_t", base))
         self.pages = bytearray(self.size // PAGE_SIZE)
         self.buf = ffi.buffer(base, self.size)
-        self.lock = threading.RLock()
+        self.lock = RLock()
         self.brk_start = self.brk_cur = 0
         self.mmap_next = MMAP_BASE
 

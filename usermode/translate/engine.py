@@ -30,7 +30,10 @@ from __future__ import annotations
 
 import bisect
 import os
-import threading
+try:                        # the C lock RLock() returns, without importing
+    from _thread import RLock   # threading (~5 ms of start-up)
+except ImportError:         # pragma: no cover - not CPython
+    from threading import RLock
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
@@ -69,7 +72,7 @@ _epilogue_addr = 0              # the stub's epilogue, where untaken exits retur
 # Held while translating, committing, invalidating or flushing: the code
 # generator, the code buffer and `blocks` are shared by all guest threads.
 # Lookups (in C) take no lock.
-TB_LOCK = threading.RLock()
+TB_LOCK = RLock()
 _state: Dict[str, object] = {}     # the process's code generator ("codegen"), made on first use
 
 

@@ -124,48 +124,33 @@ offsets from the guest base, so no guest access can leave the reserved region.
 """
 from __future__ import annotations
 
-from enum import Enum
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Any, List, Optional, Tuple, Union
     ValueLike = Union["Value", int]
 
-from .._record import Frozen, FrozenRecord, Record
+from .._record import Frozen, FrozenRecord, Members, Record
 
 _set = object.__setattr__
 
 
-class Type(Enum):
-    I32 = 32
-    I64 = 64
+class Type(Members):
+    """A value's width: I32 or I64 (.bits, and .mask of that many ones)."""
+    __slots__ = ("bits", "mask")
 
-    @property
-    def bits(self) -> int:
-        return self.value
-
-    @property
-    def mask(self) -> int:
-        return (1 << self.value) - 1
+    def __init__(self, name: str, value: int):
+        super().__init__(name, value)
+        self.bits, self.mask = value, (1 << value) - 1
 
 
+Type.define(I32=32, I64=64)
 I32 = Type.I32
 I64 = Type.I64
 
 
-class Cond(Enum):
+class Cond(Members):
     """Comparison conditions for setcond/movcond/brcond (TCG's names)."""
-    EQ = "eq"
-    NE = "ne"
-    LT = "lt"      # signed
-    GE = "ge"
-    LE = "le"
-    GT = "gt"
-    LTU = "ltu"    # unsigned
-    GEU = "geu"
-    LEU = "leu"
-    GTU = "gtu"
-    TSTEQ = "tsteq"  # (a & b) == 0
-    TSTNE = "tstne"  # (a & b) != 0
+    __slots__ = ()
 
     def invert(self) -> "Cond":
         return _INVERT[self]
@@ -184,6 +169,11 @@ class Cond(Enum):
             Cond.TSTEQ: (a & b) == 0, Cond.TSTNE: (a & b) != 0,
         }[self]
 
+
+Cond.define(EQ="eq", NE="ne",
+            LT="lt", GE="ge", LE="le", GT="gt",           # signed
+            LTU="ltu", GEU="geu", LEU="leu", GTU="gtu",   # unsigned
+            TSTEQ="tsteq", TSTNE="tstne")                 # (a & b) == 0, != 0
 
 _INVERT = {
     Cond.EQ: Cond.NE, Cond.NE: Cond.EQ, Cond.LT: Cond.GE, Cond.GE: Cond.LT,
