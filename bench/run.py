@@ -363,6 +363,17 @@ def git_commit() -> Optional[str]:
         return None
 
 
+def default_pyqemu_cmd() -> List[str]:
+    """The installed pyqemu-arm of this python's environment (a venv's bin/),
+    as users start it; else this python with -m usermode (start-up then also
+    pays for this interpreter's site set-up and for running a package from a
+    source tree)."""
+    script = Path(sys.executable).parent / "pyqemu-arm"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    return [sys.executable, "-m", "usermode"]
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description="pyqemu-arm vs qemu-arm benchmark")
     ap.add_argument("-n", "--repetitions", type=int, default=5, help="timed runs per emulator (default 5)")
@@ -374,7 +385,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--intloop-rounds", type=int, help="rounds for intloop (default: the program's own)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a run counts as failed (900)")
     ap.add_argument("--pyqemu-cmd", default=None,
-                    help="command for pyqemu (default: '<this python> -m usermode'; e.g. 'pyqemu-arm')")
+                    help="command for pyqemu (default: the pyqemu-arm installed beside this "
+                         "python, as a user runs it, else '<this python> -m usermode')")
     ap.add_argument("--pyqemu-env", action="append", default=[], metavar="VAR=VALUE",
                     help="environment of the pyqemu runs (repeatable), e.g. PYQEMU_FASTSYS=1")
     ap.add_argument("--no-translation-stats", dest="stats", action="store_false",
@@ -397,7 +409,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if shutil.which(QEMU) is None:
         log(f"bench: reference emulator {QEMU} not found (apt-get install qemu-user)")
         return 2
-    pyqemu_base = shlex.split(a.pyqemu_cmd) if a.pyqemu_cmd else [sys.executable, "-m", "usermode"]
+    pyqemu_base = shlex.split(a.pyqemu_cmd) if a.pyqemu_cmd else default_pyqemu_cmd()
+    log(f"bench: pyqemu is {' '.join(pyqemu_base)}")
     pyqemu_env = dict(os.environ)
     for kv in a.pyqemu_env:
         k, _, v = kv.partition("=")

@@ -23,19 +23,24 @@ are harmless.  Nothing is needed at exit.
 
 ``PYQEMU_TCACHE=0`` disables the cache (both reading and writing).
 
-How it plugs in, without the engine knowing: the ARM front end's
-translate_block() asks `lookup()` first and, on a hit, returns a block whose
-IR (`CachedIR`) has a `LazyOps` op list: the code generator, given that list
-untouched, emits the relocated cached code (`relocate`); anyone else reading
-the list (a -d op log, a test) gets the real IR, translated on first use.
-After a real translation the front end calls `pending()` and the code
-generator `generated()`, which appends the entry.
+How it plugs in: the engine asks `lookup_body()` before anything is decoded
+and hands a hit, the record's checked body, to the runtime
+(`rt_tb_install_cached` in runtime.c copies, relocates and commits it), so a
+warm run loads neither decoder nor code generator; the entry/exit stub is
+kept too (`stub`, `store_stub`).  When a log wants the IR (-d) the engine
+leaves the cache to the ARM front end: its translate_block() asks `lookup()`
+and, on a hit, returns a block whose IR (`CachedIR`) has a `LazyOps` op list:
+the code generator, given that list untouched, emits the relocated cached
+code (`relocate`); anyone reading the list gets the real IR, translated on
+first use.  After a real translation the front end calls `pending()` and the
+code generator `generated()`, which appends the entry.
 
 Usage::
 
     from usermode.translate import tcache
-    tc = tcache.get()                  # None when disabled or unusable
-    blk = tc.lookup(pc, flags, read_code) if tc else None
+    tc = tcache.get()                        # None when disabled or unusable
+    body = tc.lookup_body(pc, flags, read_code) if tc else None
+    # lib.rt_tb_install_cached(body, len(body), tc.so_base, epilogue_addr)
 """
 from __future__ import annotations
 
