@@ -183,3 +183,16 @@ def test_steady_state_runs_without_python():
         assert small[key] < 3000, small
         assert abs(big[key] - small[key]) <= 10, (key, small[key], big[key])
     assert abs(big["lookups"] - small["lookups"]) <= 30, (small["lookups"], big["lookups"])
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_register_plus_offset_accesses_wrap_like_arm(isa):
+    """ldr/str [rN, #imm] become one x86 addressing mode (x86/addrfold.py); a
+    sum past 4 GiB must still fault at the wrapped address, as on ARM."""
+    exe = H.build("addr_wrap", isa)
+    q, p = H.run("qemu", exe), H.run("pyqemu", exe)
+    assert q.rc == 0, q.stdout + q.stderr
+    assert (p.rc, p.stdout) == (q.rc, q.stdout), p.stderr
+    assert "load8(0xfffffffc): SIGSEGV at 0x4" in p.stdout.splitlines()
+    assert "store4092(0xfffff010): SIGSEGV at 0xc" in p.stdout.splitlines()
+    assert "words[1023] = 0x5555" in p.stdout.splitlines()

@@ -44,6 +44,7 @@ from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
                       RDX, RSI, RSP, Assembler, EncodeError, Mem)
+from .addrfold import fold_addresses
 from .ops import SCRATCH, CodegenError, Loc, OpLowering
 
 # ------------------------------------------------------------------ ABI data
@@ -192,6 +193,7 @@ class BlockGen(OpLowering):
         self.a.reloc_range = cg.reloc_range
 
     def run(self, ops: List[Op]) -> GenResult:
+        ops = fold_addresses(ops)
         self.temp_loc, nslots = assign_temps(ops)
         if nslots > MAX_TEMP_SLOTS:
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
@@ -356,6 +358,8 @@ DISPATCH: Dict[str, Callable] = {
     "label": BlockGen.gen_label,
     "ld": BlockGen.gen_ld,
     "st": BlockGen.gen_st,
+    "ld_disp": BlockGen.gen_ld,         # (memop, value, address, displacement): addrfold.py
+    "st_disp": BlockGen.gen_st,
     "cmpxchg": BlockGen.gen_cmpxchg,
     "mb": BlockGen.gen_mb,
     "call": BlockGen.gen_call,

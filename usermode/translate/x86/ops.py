@@ -483,21 +483,22 @@ class OpLowering:
         self.store(d, RAX)
 
     # ---- guest memory -----------------------------------------------------------
-    def guest_mem(self, addr) -> Mem:
-        """[r14 + addr]: addr zero-extended from 32 bits (I32) or as is (I64)."""
+    def guest_mem(self, addr, disp: int = 0) -> Mem:
+        """[r14 + addr + disp]: addr zero-extended from 32 bits (I32) or as is
+        (I64); disp: a folded offset (x86/addrfold.py), 0 <= disp < 64 KiB."""
         if isinstance(addr, Const):
-            if addr.value < (1 << 31):
-                return Mem(R14, addr.value)
+            if addr.value + disp < (1 << 31):
+                return Mem(R14, addr.value + disp)
             self.load_imm(RDX, addr.value, addr.type)
-            return Mem(R14, 0, RDX)
+            return Mem(R14, disp, RDX)
         r = self.reg_of(addr)
         if r is None:
             self.load(RDX, addr)
             r = RDX
-        return Mem(R14, 0, r)                        # registers hold I32 zero-extended
+        return Mem(R14, disp, r)                     # registers hold I32 zero-extended
 
-    def gen_ld(self, m, d, addr) -> None:
-        g, A = self.guest_mem(addr), self.a
+    def gen_ld(self, m, d, addr, disp: int = 0) -> None:
+        g, A = self.guest_mem(addr, disp), self.a
         r = self.target(d)
         if m.size == 1:
             (A.MOVSXB_rm(r, g) if d.type is I64 else A.MOVSXB32_rm(r, g)) if m.signed \
@@ -513,8 +514,8 @@ class OpLowering:
             raise CodegenError(f"bad memop size {m.size}")
         self.store(d, r)
 
-    def gen_st(self, m, v, addr) -> None:
-        g, A = self.guest_mem(addr), self.a
+    def gen_st(self, m, v, addr, disp: int = 0) -> None:
+        g, A = self.guest_mem(addr, disp), self.a
         if isinstance(v, Const):
             val = v.value
             if m.size == 1:
