@@ -71,6 +71,21 @@ def test_faults(isa, opt):
 
 
 @pytest.mark.parametrize("isa", ["arm", "thumb"])
+def test_faults_in_blocks_from_the_translation_cache(isa, tmp_path, monkeypatch):
+    """A warm run installs blocks from the persistent translation cache
+    without unpacking them in Python (rt_tb_install_cached); a fault inside
+    one must still map to the right guest instruction, registers and IT
+    state (the handlers read and edit them): the same output as cold."""
+    exe = H.build("sig_faults", isa)
+    env = dict(H.environment(), PYQEMU_TCACHE_DIR=str(tmp_path))
+    monkeypatch.setattr(H, "environment", lambda: env)
+    cold, warm = H.run("pyqemu", exe), H.run("pyqemu", exe)
+    clean("sig_faults", cold)
+    assert any(tmp_path.rglob("*.tc")), "nothing was cached"
+    assert (warm.rc, warm.stdout) == (cold.rc, cold.stdout), warm.stderr
+
+
+@pytest.mark.parametrize("isa", ["arm", "thumb"])
 def test_timers_and_interrupted_syscalls(isa):
     _, q, p = both("sig_timers", isa)
     assert q.rc == 0, "reference run failed: " + q.stdout + q.stderr
