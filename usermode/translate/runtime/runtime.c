@@ -289,15 +289,19 @@ int64_t rt_tb_install_cached(const uint8_t *body, uint32_t blen, uint64_t so_bas
         const uint8_t *r = body + relocs + 13ull * i;
         uint32_t pos = ld32(r + 1);
         int64_t val = (int64_t)ld64(r + 5);
-        uint64_t here = (uintptr_t)dst + pos + 4, q;
-        int32_t rel;
+        uint64_t here = (uintptr_t)dst + pos + 4;   /* a rel32's end */
+        uint64_t q;
+        uint32_t width = 8;                          /* 8: abs64; 4: rel32 */
         switch (r[0]) {
-        case 1: q = (uintptr_t)tb | (uint64_t)val; if (pos + 8 > clen) goto bad; memcpy(buf + pos, &q, 8); break;
-        case 2: rel = (int32_t)(epilogue - here); if (pos + 4 > clen) goto bad; memcpy(buf + pos, &rel, 4); break;
-        case 3: q = so_base + (uint64_t)val; if (pos + 8 > clen) goto bad; memcpy(buf + pos, &q, 8); break;
-        case 4: rel = (int32_t)(so_base + (uint64_t)val - here); if (pos + 4 > clen) goto bad; memcpy(buf + pos, &rel, 4); break;
+        case 1: q = (uintptr_t)tb | (uint64_t)val; break;              /* R_TB: TB | slot */
+        case 2: q = epilogue - here; width = 4; break;                 /* R_EPI */
+        case 3: q = so_base + (uint64_t)val; break;                    /* R_SO64 */
+        case 4: q = so_base + (uint64_t)val - here; width = 4; break;  /* R_SO32 */
         default: goto bad;
         }
+        if ((uint64_t)pos + width > clen)
+            goto bad;
+        memcpy(buf + pos, &q, width);                /* little-endian: a rel32 is q's low half */
     }
     rt_code_protect(pc, end);
     if (rt_tb_commit(tb, buf, clen, ji0, jr0 == NO_JMP ? 0 : jr0, ji1, jr1 == NO_JMP ? 0 : jr1,
