@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 
-from ..ir import I32, Const, Op, Temp
+from ..ir import I32, Const, Op, Temp, temp_values
 
 ENABLED = os.environ.get("PYQEMU_ADDRFOLD", "1") != "0"
 
@@ -38,13 +38,8 @@ def _mentions(ops) -> dict:
     """temp index -> how many times ops mention it (as source or destination)."""
     n: dict = {}
     for op in ops:
-        for x in op.args:
-            if x.__class__ is Temp:
-                n[x.index] = n.get(x.index, 0) + 1
-            elif x.__class__ is tuple:
-                for y in x:
-                    if y.__class__ is Temp:
-                        n[y.index] = n.get(y.index, 0) + 1
+        for t in temp_values(op):
+            n[t.index] = n.get(t.index, 0) + 1
     return n
 
 

@@ -104,17 +104,6 @@ def _runtime_helper_addr(name: str) -> int:
     return int(ffi.cast("uintptr_t", p))
 
 
-def temp_values(op: Op):
-    """The Temp operands of an op (call args are a nested tuple)."""
-    for x in op.args:
-        if isinstance(x, Temp):
-            yield x
-        elif isinstance(x, tuple):
-            for y in x:
-                if isinstance(y, Temp):
-                    yield y
-
-
 def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
     """Location (register or stack slot) of every temp, by linear scan.
 
