@@ -13,6 +13,11 @@ Fixtures:
     indirect-parametrised with a ``guestbuild.Variant`` (program, opt, isa):
     the built binary, a ``BuiltGuest`` that is os.PathLike (usable as a path)
     and also carries ``.variant`` and ``.case``.
+``both_tiers``
+    parametrised: the test runs twice, its pyqemu subprocesses first with
+    the default translation tiers (blocks start quick, unoptimized), then
+    with ``PYQEMU_HOT=0`` (every block optimized at once), so that a
+    program run once still checks the optimizer.
 ``run_guest``
     the helper ``run_guest(runner, binary, args, stdin, env)`` ->
     ``(returncode, stdout, stderr)``; runner "qemu" (qemu-arm) or "pyqemu"
@@ -43,6 +48,13 @@ class BuiltGuest(os.PathLike):
 
     def __repr__(self) -> str:
         return f"BuiltGuest({self.variant.id})"
+
+
+@pytest.fixture(params=["quick", "optimized"])
+def both_tiers(request, monkeypatch):
+    if request.param == "optimized":
+        monkeypatch.setenv("PYQEMU_HOT", "0")
+    return request.param
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,9 @@ The VFP moves, loads and stores are in the main run; integer NEON has its
 own test (the encodings pyqemu does not decode yet are left out); floating
 point (VFP data processing, NEON float: tag "fp") runs in its own test.
 
+Every check runs under both translation tiers (conftest.py: both_tiers):
+blocks first translated quickly, then every block optimized at once.
+
 The harness itself is tested in test_risu_harness.py.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ needs_tools = pytest.mark.skipif(
     missing("arm") is not None or not __import__("shutil").which(CC),
     reason=f"needs qemu-arm and {CC} (apt-get install qemu-user gcc-arm-linux-gnueabihf)")
 
+pytestmark = pytest.mark.usefixtures("both_tiers")
 QUICK_SEED = 20240601
 QUICK_STEPS = 1000               # per test; 2 tests per ISA
 

@@ -2,7 +2,8 @@
 file is run alone under pyqemu and qemu-arm, and pyqemu must give the
 architectural result (the case's ``expect``) and agree with qemu-arm on every
 other field; each seed must replay without a mismatch.  Open pyqemu bugs are
-strict expected failures, named with the fix they need."""
+strict expected failures, named with the fix they need.  Cases and seeds run
+under both translation tiers (conftest.py: both_tiers)."""
 from __future__ import annotations
 
 import shutil
@@ -48,6 +49,7 @@ def test_cases_are_well_formed():
 
 
 @needs_tools
+@pytest.mark.usefixtures("both_tiers")
 @pytest.mark.parametrize("case", CASES)
 def test_case(case):
     problems = check_case(_target(case["isa"]), case)
@@ -55,6 +57,7 @@ def test_case(case):
 
 
 @needs_tools
+@pytest.mark.usefixtures("both_tiers")
 @pytest.mark.parametrize("entry", SEEDS)
 def test_seed(entry):
     from usermode.risu.batch import run_batch

@@ -5,6 +5,11 @@ returns: a block is missing (translate it), a system call, an exception, or
 a host signal to hand to the guest (the runtime's handler set exit_request).
 Steady-state execution (block to block, chained or looked up) stays native.
 
+Two translation tiers: a block is first translated quickly (no optimizer)
+with code that counts its entries; when it has been entered PYQEMU_HOT times
+(10000 by default) it returns EXIT_HOT and `translate_hot` translates it
+again, optimized, and retires the quick one.
+
 Exceptions become guest signals with the CPU state of the faulting
 instruction (pc and tb_flags recovered from the block's insn map; registers
 are in memory at every instruction boundary): SIGSEGV/SIGBUS for faults,
@@ -40,7 +45,7 @@ if TYPE_CHECKING:
 
 from . import _runtime, tcache
 from .cpustate import (EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_FAULT, EXCP_UNDEF)
-from .ir import EXIT_EXCEPTION, EXIT_HALT, EXIT_SYSCALL
+from .ir import EXIT_EXCEPTION, EXIT_HALT, EXIT_HOT, EXIT_SYSCALL
 from ..memory import PAGE_VALID, PROT_EXEC, PROT_READ, GuestFault
 from ..process import GuestExit
 from ..signals import signals_of
@@ -57,6 +62,10 @@ RT_EXIT_INTERRUPT = 17          # runtime.c: exit_request was set (a host signal
 RT_CACHED_FULL = -1             # runtime.c: rt_tb_install_cached found the code buffer full
 EXCP_SMC = 32                   # runtime.c: the running block wrote to its own page
 TB_CF_SINGLE = 1
+TB_CF_QUICK = 2                 # runtime.h: a quick block (first tier), counts its entries
+# PYQEMU_HOT: entries of a quick block before it is translated again,
+# optimized (0: no quick tier, every block is optimized at once)
+HOT_THRESHOLD_DEFAULT = 10000
 # PYQEMU_CODE_BUFFER_KB: a smaller code buffer (tests of the flush path)
 CODE_BUFFER_SIZE = int(os.environ.get("PYQEMU_CODE_BUFFER_KB", 256 << 10)) << 10
 
@@ -73,7 +82,22 @@ _epilogue_addr = 0              # the stub's epilogue, where untaken exits retur
 # generator, the code buffer and `blocks` are shared by all guest threads.
 # Lookups (in C) take no lock.
 TB_LOCK = RLock()
-_state: Dict[str, object] = {}     # the process's code generator ("codegen"), made on first use
+# the process's code generator ("codegen"), made on first use; "flushes": how
+# many times the code buffer was flushed (every TB pointer freed)
+_state: Dict[str, object] = {"flushes": 0}
+
+
+def hot_threshold() -> int:
+    """Entries of a quick block before it is optimized (PYQEMU_HOT; 0 when
+    there is no quick tier: PYQEMU_HOT=0, or the optimizer is off)."""
+    if os.environ.get("PYQEMU_OPT", "1") == "0":        # optimize.enabled(), not imported
+        return 0
+    v = os.environ.get("PYQEMU_HOT", "")
+    try:
+        n = int(v) if v else HOT_THRESHOLD_DEFAULT
+    except ValueError:
+        n = HOT_THRESHOLD_DEFAULT
+    return min(max(n, 0), 0xFFFFFFFF)
 
 
 class Frontend:
@@ -127,6 +151,13 @@ def _init_runtime() -> None:
     _runtime_ready = True
 
 
+def _set_hot_threshold() -> bool:
+    """Give the runtime the quick tier's threshold; whether there is a quick tier."""
+    n = hot_threshold()
+    lib.rt_set_hot_threshold(n)
+    return n > 0
+
+
 def _register_signal_rows() -> None:
     """The signal syscalls arm_table.py does not list yet (sys_signal.ROWS)."""
     from ..syscalls import arm_table, sys_signal
@@ -151,9 +182,13 @@ class Engine:
         self.log = proc.log
         self.max_insns = 1 if proc.options.singlestep else None
         self.ntranslated = 0
+        self.nhot = 0                   # quick blocks translated again, optimized
         # blocks are taken from the translation cache here, before any decoding,
         # unless a log wants the IR or the guest code (the front end then serves them)
         self.tcache = None if self.log_items or self.max_insns else tcache.get()
+        # translation tiers: new blocks are quick (translated without the
+        # optimizer, counting their entries), hot ones are translated again
+        self.tiered = not self.max_insns and _set_hot_threshold()
         proc.engine = self
 
     @property
@@ -180,14 +215,19 @@ class Engine:
                 return                  # another thread got there first
             self._translate(pc, flags, single)
 
-    def _translate(self, pc: int, flags: int, single: bool) -> None:
+    def _translate(self, pc: int, flags: int, single: bool, hot: bool = False) -> None:
+        """Translate (pc, flags): a quick block (see `tiered`) unless single
+        or hot (translated again because its quick block became hot)."""
         tc = self.tcache
         kw = {}
         if tc is not None and not single:
-            body = tc.lookup_body(pc, flags, self._read_code)
+            body = tc.lookup_body(pc, flags, self._read_code, optimized_only=hot)
             if body is not None and self._commit_cached(tc, body):
                 return
             kw["lookup"] = False
+        if hot:
+            kw["lookup"] = False        # (the front end's own lookup may find a quick one)
+        quick = self.tiered and not single and not hot
         max_insns = 1 if single else self.max_insns
         if max_insns:
             kw["max_insns"] = max_insns
@@ -198,10 +238,10 @@ class Engine:
         codegen = self.codegen
         for attempt in range(2):
             tb = lib.rt_tb_alloc(pc, flags)
-            tb.cflags = TB_CF_SINGLE if single else 0
             code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
             res = codegen.gen_block(blk.ir.ops, blk.ir.ntemps, code_addr,
-                                    int(ffi.cast("uintptr_t", tb)))
+                                    int(ffi.cast("uintptr_t", tb)), quick)
+            tb.cflags = (TB_CF_SINGLE if single else 0) | (TB_CF_QUICK if res.quick else 0)
             ji = [0xFFFFFFFF if x is None else x for x in res.jmp_insn]
             jr = [0 if x is None else x for x in res.jmp_reset]
             if lib.rt_tb_commit(tb, res.code, len(res.code), ji[0], jr[0], ji[1], jr[1],
@@ -230,6 +270,20 @@ class Engine:
             self.flush()
         raise MemoryError("translated block does not fit the code buffer")
 
+    def translate_hot(self) -> None:
+        """EXIT_HOT: the quick block at (env.pc, env.tb_flags) was entered
+        often enough: translate it again, optimized, and retire the quick one."""
+        pc, flags = self.env.pc, self.env.tb_flags
+        with TB_LOCK:
+            old = lib.rt_tb_lookup(pc, flags)
+            if old == ffi.NULL or not old.cflags & TB_CF_QUICK:
+                return                  # gone, or another thread got there first
+            flushes = _state["flushes"]
+            self._translate(pc, flags, False, hot=True)
+            self.nhot += 1
+            if _state["flushes"] == flushes:        # else old was freed by the flush
+                lib.rt_tb_retire(old)
+
     def flush(self) -> None:
         """Forget every translation and reuse the code buffer from its start,
         with every other guest thread out of translated code (an exclusive
@@ -242,6 +296,7 @@ class Engine:
             lib.rt_exclusive_wait()
             try:
                 lib.rt_tb_flush()
+                _state["flushes"] += 1
                 lib.rt_code_unprotect(0, 1 << 32, 1)
                 self.blocks.clear()
             finally:
@@ -262,7 +317,7 @@ class Engine:
         e.__dict__.update(self.__dict__)
         e.proc, e.cpu, e.env = tproc, tproc.cpu, tproc.cpu.ptr
         e.signals = signals_of(tproc)
-        e.ntranslated = 0
+        e.ntranslated = e.nhot = 0
         tproc.engine = e
         return e
 
@@ -294,6 +349,8 @@ class Engine:
                 self.handle_exception()
             elif r == RT_EXIT_INTERRUPT:
                 self.signals.process()
+            elif r == EXIT_HOT:
+                self.translate_hot()
             elif r == EXIT_HALT:
                 continue
             else:

@@ -214,6 +214,7 @@ EXIT_LOOKUP = 0      # continue at env.pc (look the block up)
 EXIT_EXCEPTION = 1   # env.exception (and env.exc_arg) describe why; back to Python
 EXIT_SYSCALL = 2     # a system call; env.pc is the instruction after it
 EXIT_HALT = 3        # stop running (e.g. the block cache was flushed)
+EXIT_HOT = 4         # a quick block was entered often: translate it again, optimized
 
 
 class Value:

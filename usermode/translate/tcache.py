@@ -21,6 +21,10 @@ use.  Safe with several processes: each new block is one O_APPEND write() of
 a self-checking record (length + hash), readers skip a torn tail, duplicates
 are harmless.  Nothing is needed at exit.
 
+A block may have two records: its quick translation (the first tier, marked
+in the align byte) and, once it became hot, its optimized one, which
+`lookup_body` prefers; the hot path asks for an optimized one only.
+
 ``PYQEMU_TCACHE=0`` disables the cache (both reading and writing).
 
 How it plugs in: the engine asks `lookup_body()` before anything is decoded
@@ -70,6 +74,8 @@ _GLEN = struct.Struct("<H")                # the body header's last field: guest
 _RELOC = struct.Struct("<BIq")           # kind, offset in code, value
 R_TB, R_EPI, R_SO64, R_SO32 = 1, 2, 3, 4
 NO_JMP = 0xFFFFFFFF
+ALIGN_QUICK = 0x80          # in a body's align byte: a quick block's code (first tier)
+_ALIGN_OFFSET = 24          # the body's align field
 
 _state: Dict[str, object] = {}
 
@@ -204,6 +210,11 @@ class Entry:
         self.align, self.insns, self.insn_flags = align, insns, insn_flags
         self.relocs, self.code, self.jmp, self.insn_map = relocs, code, jmp, insn_map
 
+    @property
+    def quick(self) -> bool:
+        """The code of a quick block (the first tier: unoptimized, counts its entries)."""
+        return bool(self.align & ALIGN_QUICK)
+
     def pack(self) -> bytes:
         n, m = len(self.insns), len(self.insn_map)
         body = [_BODY.pack(self.pc, self.flags, self.end, self.align, n,
@@ -236,6 +247,14 @@ class Entry:
             raise ValueError("short record")
         return cls(pc, flags, end, guest, align, list(zip(pcs, encs, sizes)), fls, relocs, code,
                    (ji0, jr0, ji1, jr1), imap)
+
+
+def _is_quick(rec) -> bool:
+    """Whether a page table's record (a checked body, or (data, body offset,
+    body length, digest)) holds a quick block."""
+    if rec.__class__ is bytes:
+        return bool(rec[_ALIGN_OFFSET] & ALIGN_QUICK)
+    return bool(rec[0][rec[1] + _ALIGN_OFFSET] & ALIGN_QUICK)
 
 
 def insns_of(body: bytes) -> int:
@@ -458,10 +477,12 @@ class TranslationCache:
         except (struct.error, ValueError):
             return None
 
-    def lookup_body(self, pc: int, flags: int,
-                    read_code: Callable[[int, int], bytes]) -> Optional[bytes]:
+    def lookup_body(self, pc: int, flags: int, read_code: Callable[[int, int], bytes],
+                    optimized_only: bool = False) -> Optional[bytes]:
         """The same as a checked record body (the engine's fast path hands it
-        to the runtime's rt_tb_install_cached without unpacking it here)."""
+        to the runtime's rt_tb_install_cached without unpacking it here).  An
+        optimized block's record is preferred to a quick block's; with
+        optimized_only, a quick block's is never returned."""
         page = pc & ~(PAGE - 1)
         if self._mode != _fastsys.mode():
             self.pages.clear()
@@ -477,12 +498,21 @@ class TranslationCache:
                 table = got[1]
             recs = table.get((pc, flags))
             if recs:
+                # an optimized block's record wins over a quick one's (the
+                # same block, translated again when it became hot)
+                found = None
                 for i, rec in enumerate(recs):
+                    quick = _is_quick(rec)
+                    if quick and (found is not None or optimized_only):
+                        continue
                     body = self._matches(rec, pc, read_code)
                     if body is not None:
-                        recs[i] = body
-                        self.hits += 1
-                        return body
+                        recs[i] = found = body
+                        if not quick:
+                            break
+                if found is not None:
+                    self.hits += 1
+                    return found
             if got is None:
                 break
             # the page may have changed since it was loaded: look again by content
@@ -507,9 +537,11 @@ class TranslationCache:
             return
         self._pending = (ops, pc, flags, end, guest, list(insns), list(insn_flags), read_code)
 
-    def generated(self, ops, res, code_addr: int, asm, tb_relocs, epilogue: int) -> None:
+    def generated(self, ops, res, code_addr: int, asm, tb_relocs, epilogue: int,
+                  quick: bool = False) -> None:
         """The code generator compiled `ops` into res (GenResult) at code_addr with
-        Assembler asm: store the entry if `ops` is the pending block's IR."""
+        Assembler asm (quick: as a quick block): store the entry if `ops` is
+        the pending block's IR."""
         p = self._pending
         if p is None or p[0] is not ops:
             return
@@ -530,7 +562,8 @@ class TranslationCache:
                 return                      # something we cannot relocate: not cached
         jmp = tuple(NO_JMP if x is None else x for x in
                     (res.jmp_insn[0], res.jmp_reset[0], res.jmp_insn[1], res.jmp_reset[1]))
-        entry = Entry(pc, flags, end, guest, code_addr & 15, insns, insn_flags, relocs,
+        entry = Entry(pc, flags, end, guest, (code_addr & 15) | (ALIGN_QUICK if quick else 0),
+                      insns, insn_flags, relocs,
                       res.code, jmp, list(res.insn_map))
         page = pc & ~(PAGE - 1)
         ph = self._page_hash(read_code, page)
@@ -562,7 +595,7 @@ class TranslationCache:
     # ---- installing -------------------------------------------------------------------
     def relocate(self, e: Entry, code_addr: int, tb_addr: int, epilogue: int) -> bytes:
         """The entry's code for placement at code_addr as the code of TB tb_addr."""
-        if code_addr & 15 != e.align:
+        if code_addr & 15 != e.align & 15:
             raise ValueError("code placed at a different alignment")
         code = bytearray(e.code)
         base = self.so_base

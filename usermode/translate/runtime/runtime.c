@@ -30,12 +30,14 @@
 #define EXIT_EXCEPTION  1
 #define EXIT_SYSCALL    2
 #define EXIT_HALT       3
+#define EXIT_HOT        4       /* a quick block's entry count reached 0 (TB.hot) */
 #define RT_NEED_TRANSLATE 16
 #define RT_EXIT_INTERRUPT 17    /* env->exit_request was set: Python delivers signals */
 #define EXCP_FAULT      4
 #define EXCP_SMC        32      /* the running block wrote to its own page: re-run the
                                    insn in a one-insn block (engine.py) */
 #define TB_CF_SINGLE    1       /* a one-instruction block: may write its own page */
+#define TB_CF_QUICK     2       /* translated without optimization; counts its entries */
 #define RT_ERESTARTSYS  512
 #define RT_SIG_DFL      0
 #define RT_SIG_IGN      1
@@ -56,6 +58,7 @@ static uint8_t *code_stubs_end;     /* the first block goes here (again after a 
 static enter_fn enter_code;
 static uint8_t *epilogue_ret0;
 static int chaining = 1;
+static uint32_t hot_threshold = 10000;
 
 /* The block hash table: buckets of chains through TB.hash_next.  It doubles
  * when it holds as many blocks as buckets; readers (rt_tb_lookup, from any
@@ -197,6 +200,7 @@ TB *rt_tb_alloc(uint64_t pc, uint64_t flags)
     tb->pc = pc;
     tb->flags = flags;
     tb->jmp_insn[0] = tb->jmp_insn[1] = 0xffffffffu;
+    tb->hot = hot_threshold;
     return tb;
 }
 
@@ -237,7 +241,8 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
 /* A block of the persistent translation cache (usermode/translate/tcache.py):
    `body` is one record's body, already checked there (its digest, and its
    guest bytes against guest memory).  Layout, little-endian and unpadded:
-     u64 pc, flags, end; u8 align; u16 ninsns, nrelocs; u32 code_len,
+     u64 pc, flags, end; u8 align (code address mod 16, | 0x80 for a quick
+     block); u16 ninsns, nrelocs; u32 code_len,
      jmp_insn0, jmp_reset0, jmp_insn1, jmp_reset1; u16 nmap, guest_len;
      guest bytes; insn arrays (21 bytes per insn) and map (12 per entry);
      relocations (u8 kind, u32 offset in code, i64 value); the code.
@@ -249,6 +254,7 @@ int rt_tb_commit(TB *tb, const uint8_t *code, uint32_t len,
 #define RT_CACHED_FULL (-1)
 #define RT_CACHED_BAD (-2)
 #define NO_JMP 0xffffffffu
+#define CACHED_QUICK 0x80       /* in the align byte: a quick block (TB_CF_QUICK) */
 
 static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
@@ -274,11 +280,13 @@ int64_t rt_tb_install_cached(const uint8_t *body, uint32_t blen, uint64_t so_bas
     pthread_mutex_unlock(&tb_mutex);
     if (!fits)
         return tb_table ? RT_CACHED_FULL : RT_CACHED_BAD;
-    if (((uintptr_t)dst & 15) != align)
+    if (((uintptr_t)dst & 15) != (align & 15))
         return RT_CACHED_BAD;
     TB *tb = rt_tb_alloc(pc, flags);
     if (!tb)
         return RT_CACHED_BAD;
+    if (align & CACHED_QUICK)
+        tb->cflags = TB_CF_QUICK;
     uint8_t *buf = malloc(clen);
     if (!buf) {
         free(tb);
@@ -374,6 +382,18 @@ static void tb_unlink_to(TB *target)
                 tb_set_jmp_target(tb, n, tb->tc + tb->jmp_reset[n]);
                 tb->jmp_dest[n] = NULL;
             }
+}
+
+void rt_set_hot_threshold(uint32_t n) { hot_threshold = n; }
+
+void rt_tb_retire(TB *tb)
+{
+    pthread_mutex_lock(&tb_mutex);
+    if (!tb->invalid) {
+        __atomic_store_n(&tb->invalid, 1, __ATOMIC_RELEASE);
+        tb_unlink_to(tb);
+    }
+    pthread_mutex_unlock(&tb_mutex);
 }
 
 int rt_tb_invalidate_range(uint64_t start, uint64_t end)

@@ -39,6 +39,8 @@ typedef struct TB {
     uint32_t invalid;
     uint32_t id;
     uint32_t cflags;           /* TB_CF_* (set before rt_tb_commit)           */
+    uint32_t hot;              /* countdown of a quick block's entries (TB_CF_QUICK):
+                                  its code leaves with EXIT_HOT when it reaches 0 */
 } TB;
 
 /* Guest memory region */
@@ -69,6 +71,12 @@ void rt_tb_flush(void);
 uint32_t rt_tb_count(void);
 uint32_t rt_tb_hash_bits(void);      /* log2 of the hash table's buckets (it grows) */
 void rt_set_chaining(int on);
+/* Translation tiers: a block translated quickly (TB_CF_QUICK) counts its
+ * entries down from the threshold in TB.hot; at 0 its code returns EXIT_HOT
+ * and the engine translates it again, optimized, then retires the quick one
+ * (unchained and never found again; its code stays until the next flush). */
+void rt_set_hot_threshold(uint32_t n);
+void rt_tb_retire(TB *tb);
 
 /* Dispatcher: runs guest code until something needs Python.  Returns one of
  * RT_EXIT_* (below) */

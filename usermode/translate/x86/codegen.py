@@ -19,6 +19,10 @@ ABI (the runtime relies on it):
   and returns EXIT_LOOKUP before running any guest instruction, and the
   dispatcher hands the pending signal to Python (a chained or goto_ptr loop
   always passes a block entry, so no loop runs on unnoticed).
+* A quick block (``gen_block(..., quick=True)``, the first translation tier)
+  then counts its entries: ``mov rax, tb; sub dword [rax+TB.hot], 1; je hot``
+  (the imm64 relocated like goto_tb's); ``hot`` stores the block's pc and
+  returns EXIT_HOT, and the engine translates the block again, optimized.
 * Helpers get env in rdi (unless Helper.pass_env is False), then the args.
 
 Usage::
@@ -39,10 +43,10 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from ..._record import Record
 
-from ..ir import Const, Label, Op, Temp
+from ..ir import EXIT_HOT, Const, Label, Op, Temp
 from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
-from .encoder import (CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
+from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
                       RDX, RSI, RSP, Assembler, EncodeError, Mem)
 from .addrfold import fold_addresses
 from .ops import SCRATCH, CodegenError, Loc, OpLowering
@@ -79,17 +83,29 @@ _NEW = object()
 
 
 class GenResult(Record):
-    _fields = ("code", "jmp_insn", "jmp_reset", "insn_map", "nslots")
+    _fields = ("code", "jmp_insn", "jmp_reset", "insn_map", "nslots", "quick")
 
     def __init__(self, code: bytes, jmp_insn: List[Optional[int]] = _NEW,
                  jmp_reset: List[Optional[int]] = _NEW,
                  insn_map: List[Tuple[int, int]] = _NEW,  # (host off, guest pc)
-                 nslots: int = 0):
+                 nslots: int = 0, quick: bool = False):  # quick: see CodeGen.gen_block
         self.code = code
+        self.quick = quick
         self.jmp_insn = [None, None] if jmp_insn is _NEW else jmp_insn
         self.jmp_reset = [None, None] if jmp_reset is _NEW else jmp_reset
         self.insn_map = [] if insn_map is _NEW else insn_map
         self.nslots = nslots
+
+
+_TB_HOT_OFFSET: List[int] = []
+
+
+def tb_hot_offset() -> int:
+    """Offset of TB.hot (runtime.h) in the runtime's TB struct."""
+    if not _TB_HOT_OFFSET:
+        from .. import _runtime
+        _TB_HOT_OFFSET.append(_runtime.ffi.offsetof("TB", "hot"))
+    return _TB_HOT_OFFSET[0]
 
 
 def _runtime_helper_addr(name: str) -> int:
@@ -167,8 +183,9 @@ def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
 class BlockGen(OpLowering):
     """Generates the code of one block (see CodeGen.gen_block)."""
 
-    def __init__(self, cg: "CodeGen", code_addr: int, tb_addr: int):
+    def __init__(self, cg: "CodeGen", code_addr: int, tb_addr: int, quick: bool = False):
         self.cg = cg
+        self.quick = quick          # a quick block: no address folding, counts its entries
         self.a = Assembler(code_addr)
         self.tb_addr = tb_addr
         self.res = GenResult(b"")
@@ -182,7 +199,8 @@ class BlockGen(OpLowering):
         self.a.reloc_range = cg.reloc_range
 
     def run(self, ops: List[Op]) -> GenResult:
-        ops = fold_addresses(ops)
+        if not self.quick:
+            ops = fold_addresses(ops)
         self.temp_loc, nslots = assign_temps(ops)
         if nslots > MAX_TEMP_SLOTS:
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
@@ -190,6 +208,7 @@ class BlockGen(OpLowering):
             raise CodegenError("block does not end with goto_tb/exit_tb/goto_ptr/br")
         entry_pc = next((op.args[0] for op in ops if op.name == "insn_start"), None)
         exit_req = self.gen_exit_request_check() if entry_pc is not None else None
+        hot = self.gen_hot_count() if self.quick and entry_pc is not None else None
         for i, op in enumerate(ops):
             handler = DISPATCH.get(op.name)
             if handler is None:
@@ -202,6 +221,8 @@ class BlockGen(OpLowering):
                 raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
         if exit_req is not None:
             self.gen_exit_request_stub(exit_req, entry_pc)
+        if hot is not None:
+            self.gen_hot_stub(hot, entry_pc)
         for emit in self.cold:                   # after a terminator: never fallen into
             emit()
         try:
@@ -248,6 +269,24 @@ class BlockGen(OpLowering):
         self.a.CMP32_mi(Mem(ENV_REG, ENV_EXIT_REQUEST_OFFSET), 0)
         self.a.J_l(CC_NE, lab)
         return lab
+
+    def gen_hot_count(self):
+        """At a quick block's entry, after the exit-request check: count the
+        entry down in its TB (TB.hot); leave when it reaches 0."""
+        A = self.a
+        lab = A.label("hot")
+        A.MOV_ri64(RAX, self.tb_addr)              # always imm64: relocatable (tcache)
+        self.tb_relocs.append((A.pos - 8, 0))
+        A.SUB32_mi(Mem(RAX, tb_hot_offset()), 1)
+        A.J_l(CC_E, lab)
+        return lab
+
+    def gen_hot_stub(self, lab, pc: int) -> None:
+        """Out of line: env->pc = the block's pc, then EXIT_HOT to the
+        dispatcher (the engine translates the block again, optimized)."""
+        self.a.bind(lab)
+        self.gen_store_pc(pc)
+        self.gen_exit_tb(EXIT_HOT)
 
     def gen_store_pc(self, pc: int) -> None:
         """env->pc = pc (an imm32 store when the value sign-extends to itself)."""
@@ -421,10 +460,14 @@ class CodeGen:
         self.epilogue_addr = addr
 
     # ---- blocks ---------------------------------------------------------------
-    def gen_block(self, ops: List[Op], ntemps: int, code_addr: int, tb_addr: int) -> GenResult:
+    def gen_block(self, ops: List[Op], ntemps: int, code_addr: int, tb_addr: int,
+                  quick: bool = False) -> GenResult:
         """Code for one block that will be copied to code_addr; tb_addr is its TB
-        (64-byte aligned, so tb_addr | n tags the exit slot).  Raises CodegenError
-        for IR it cannot compile."""
+        (64-byte aligned, so tb_addr | n tags the exit slot).  quick: the first
+        tier -- no optimizer, no address folding, and the code counts its
+        entries in TB.hot and leaves with EXIT_HOT at 0 (res.quick says which
+        tier the code is, also for a cached block).  Raises CodegenError for IR
+        it cannot compile."""
         if self.epilogue_addr is None:
             raise CodegenError("gen_prologue/set_epilogue must come first")
         if tb_addr & 3:
@@ -433,13 +476,14 @@ class CodeGen:
         if entry is not None:
             return self._from_tcache(entry, code_addr, tb_addr)
         orig = ops
-        if self.optimize:
+        if self.optimize and not quick:
             ops, ntemps = optimize_ops(ops, ntemps)
-        bg = BlockGen(self, code_addr, tb_addr)
+        bg = BlockGen(self, code_addr, tb_addr, quick)
         res = bg.run(ops)
+        res.quick = quick
         tc = tcache.get()
         if tc is not None:
-            tc.generated(orig, res, code_addr, bg.a, bg.tb_relocs, self.epilogue_addr)
+            tc.generated(orig, res, code_addr, bg.a, bg.tb_relocs, self.epilogue_addr, quick)
         return res
 
     def _from_tcache(self, entry, code_addr: int, tb_addr: int) -> GenResult:
@@ -452,7 +496,7 @@ class CodeGen:
         except ValueError as e:
             raise CodegenError(f"cached block at {entry.pc:#x}: {e}") from None
         ji0, jr0, ji1, jr1 = (None if x == tcache.NO_JMP else x for x in entry.jmp)
-        return GenResult(code, [ji0, ji1], [jr0, jr1], list(entry.insn_map), 0)
+        return GenResult(code, [ji0, ji1], [jr0, jr1], list(entry.insn_map), 0, entry.quick)
 
     # ---- logs -------------------------------------------------------------------
     @staticmethod
