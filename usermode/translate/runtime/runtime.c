@@ -368,20 +368,28 @@ static void tb_add_jump(TB *from, int n, TB *to)
     pthread_mutex_lock(&tb_mutex);
     if (!from->jmp_dest[n] && !from->invalid && !to->invalid) {
         from->jmp_dest[n] = to;
+        from->jmp_next[n] = to->jmp_first;
+        to->jmp_first = (uintptr_t)from | (uintptr_t)n;
         tb_set_jmp_target(from, n, to->tc);
         stat_chains++;
     }
     pthread_mutex_unlock(&tb_mutex);
 }
 
+/* Reset every exit chained to target (under tb_mutex).  An exit is on the
+   list of the one block it is chained to, from tb_add_jump until this. */
 static void tb_unlink_to(TB *target)
 {
-    for (TB *tb = tb_all; tb; tb = tb->all_next)
-        for (int n = 0; n < 2; n++)
-            if (tb->jmp_dest[n] == target) {
-                tb_set_jmp_target(tb, n, tb->tc + tb->jmp_reset[n]);
-                tb->jmp_dest[n] = NULL;
-            }
+    uintptr_t e = target->jmp_first;
+    while (e) {
+        TB *tb = (TB *)(e & ~(uintptr_t)3);
+        int n = (int)(e & 3);
+        e = tb->jmp_next[n];
+        tb_set_jmp_target(tb, n, tb->tc + tb->jmp_reset[n]);
+        tb->jmp_dest[n] = NULL;
+        tb->jmp_next[n] = 0;
+    }
+    target->jmp_first = 0;
 }
 
 void rt_set_hot_threshold(uint32_t n) { hot_threshold = n; }

@@ -34,6 +34,9 @@ typedef struct TB {
                                   E9 byte), or 0xffffffff if the exit is absent */
     uint32_t jmp_reset[2];     /* offset in tc of that exit's unchained path   */
     struct TB *jmp_dest[2];    /* block each exit is chained to, or NULL       */
+    uintptr_t jmp_first;       /* the exits chained to this block: a list of
+                                  (TB *) | n through each source's jmp_next[n] */
+    uintptr_t jmp_next[2];     /* the next entry of jmp_dest[n]'s list, or 0    */
     struct TB *hash_next;
     struct TB *all_next;
     uint32_t invalid;
