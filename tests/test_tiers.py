@@ -112,3 +112,41 @@ def test_threads_with_every_block_hot(name, buffer_kb):
     got = run_guest("pyqemu", TH.build(name), env=env)
     assert got.stderr == b"", got.stderr[-2000:]
     assert (got.returncode, got.stdout) == (ref.returncode, ref.stdout)
+
+
+def test_quick_block_code_counts_its_entries():
+    """The code of a quick block (codegen.gen_block quick=True), run natively:
+    with a threshold of 3 its third entry leaves with EXIT_HOT before any of
+    its guest instructions, the block's pc stored; the other entries run it."""
+    from test_codegen import TEST_FLAGS, X, Harness
+    from usermode.translate import _runtime
+    from usermode.translate.engine import hot_threshold
+    from usermode.translate.ir import EXIT_HALT, EXIT_HOT, Const, IRBuilder
+    ffi, lib = _runtime.ffi, _runtime.lib
+    h = Harness()
+    lib.rt_set_hot_threshold(3)
+    try:
+        pc = h.next_pc
+        b = IRBuilder()
+        b.insn_start(pc)
+        b.add(X[0], X[0], Const(1))
+        b.exit_tb(EXIT_HALT)
+        tb = lib.rt_tb_alloc(pc, TEST_FLAGS)
+        assert tb.hot == 3
+        code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
+        res = h.cg.gen_block(b.ops, b.ntemps, code_addr, int(ffi.cast("uintptr_t", tb)), quick=True)
+        assert res.quick
+        assert lib.rt_tb_commit(tb, res.code, len(res.code), 0xFFFFFFFF, 0, 0xFFFFFFFF, 0,
+                                pc + 4) == 0
+        got = []
+        for _ in range(5):
+            r = h.run(pc, {X[0]: 10})
+            got.append((r, h.st.get("x", 0), h.st.get("pc"), int(tb.hot)))
+        assert got == [(EXIT_HALT, 11, pc, 2), (EXIT_HALT, 11, pc, 1), (EXIT_HOT, 10, pc, 0),
+                       (EXIT_HALT, 11, pc, 0xFFFFFFFF), (EXIT_HALT, 11, pc, 0xFFFFFFFE)]
+        # optimized code (quick=False) has no counter
+        res2 = h.cg.gen_block(b.ops, b.ntemps, code_addr, int(ffi.cast("uintptr_t", tb)))
+        assert not res2.quick and len(res2.code) < len(res.code)
+    finally:
+        lib.rt_set_hot_threshold(hot_threshold())
+        h.close()
