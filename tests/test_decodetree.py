@@ -44,3 +44,26 @@ def test_pattern_must_cover_its_width():
         assert "covers 8 bits" in str(e)
     else:
         raise AssertionError("a short pattern was accepted")
+
+
+def test_extract_key_order_extra_then_xform():
+    # fields in order of first appearance, then extra, then xforms (by value for
+    # a name already present, else given the dict so far)
+    p = pattern("X", "a:4 b:s4 a:4 c:4 . . . . . . . . . . . . . . . .",
+                extra={"b": 7, "e": 1}, xform={"c": lambda v: v + 1, "d": lambda f: f["c"] * 2})
+    f = p.extract(0x12F40000)
+    assert list(f) == ["a", "b", "c", "e", "d"]
+    assert f == {"a": 0x1F, "b": 7, "c": 5, "e": 1, "d": 10}
+    assert pattern("S", "x:s4 y:4", width=8).extract(0x8F) == {"x": -8, "y": 15}
+    assert p.extract(0) is not p.extract(0)     # a fresh dict each time
+
+
+def test_exclude_with_set_and_matches():
+    p = pattern("B_cond", "1101 cond:4 imm:s8", width=16, exclude={"cond": {14, 15}})
+    assert p.matches(0xD0FE) and not p.matches(0xDEFE) and not p.matches(0xDFFE)
+    assert not p.matches(0xC0FE)
+    d = Decoder(16, key_bits=[(12, 4)])
+    d.add(p, pattern("UDF", "1101 1110 imm:8", width=16))
+    assert d.decode(0xDE01)[0].name == "UDF"
+    assert d.decode(0xDF01) is None
+    assert d.decode(0xD101)[1] == {"cond": 1, "imm": 1}

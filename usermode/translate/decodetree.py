@@ -33,6 +33,8 @@ _NEW = object()
 
 
 class Pattern(Record):
+    """One encoding (built by `pattern`).  Treat it as immutable: its field
+    extractor and exclude checks are compiled from it on first use."""
     _fields = ("name", "mask", "value", "fields", "trans", "exclude", "xform", "extra", "width",
                "text")
 
@@ -55,37 +57,92 @@ class Pattern(Record):
         self.width = width
         self.text = text
 
+    _exclude = None     # (name, bad int or None, bad set or None) checks, once compiled
+
     @property
     def fixed_bits(self) -> int:
         return bin(self.mask).count("1")
 
+    def _compile(self) -> None:
+        # the compiled extractor becomes an instance attribute, hiding extract()
+        self.extract, self._exclude = _compile(self.fields, self.extra, self.xform, self.exclude)
+
     def extract(self, insn: int) -> Dict[str, int]:
-        out: Dict[str, int] = {}
-        widths: Dict[str, int] = {}
-        signed: Dict[str, bool] = {}
-        for name, shift, width, sgn in self.fields:
-            piece = (insn >> shift) & ((1 << width) - 1)
-            out[name] = (out.get(name, 0) << width) | piece
-            widths[name] = widths.get(name, 0) + width
-            signed[name] = signed.get(name, False) or sgn
-        for name, sgn in signed.items():
-            if sgn and out[name] >> (widths[name] - 1):
-                out[name] -= 1 << widths[name]
-        out.update(self.extra)
-        for name, fn in self.xform.items():
-            out[name] = fn(out[name]) if name in out else fn(out)
-        return out
+        """The fields of insn, a fresh dict (compiles the extractor on first use)."""
+        self._compile()
+        return self.extract(insn)
+
+    def excluded(self, f: Dict[str, int]) -> bool:
+        """True if the extracted fields f hit one of the `exclude` values."""
+        if self._exclude is None:
+            self._compile()
+        for name, bad, bad_set in self._exclude:
+            v = f[name]
+            if v == bad if bad_set is None else v in bad_set:
+                return True
+        return False
 
     def matches(self, insn: int) -> bool:
         if insn & self.mask != self.value:
             return False
-        if self.exclude:
-            f = self.extract(insn)
-            for name, bad in self.exclude.items():
-                v = f[name]
-                if v == bad if isinstance(bad, int) else v in bad:
-                    return False
-        return True
+        return not (self.exclude and self.excluded(self.extract(insn)))
+
+
+def _compile(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
+             xform: Dict[str, Callable], exclude: Dict[str, Any]):
+    """A pattern's field extractor (insn -> a fresh dict) and exclude checks,
+    built once so that decoding does not interpret the field list.
+
+    The dict holds, in this order: each field (the pieces of one name
+    concatenated MSB first, sign-extended to their total width if any piece
+    is signed), then `extra` (dict.update), then each `xform` in turn:
+    fn(value) for a name already present, else fn(dict so far).
+    """
+    pieces: Dict[str, List[Tuple[int, int, int]]] = {}
+    signed: Dict[str, bool] = {}
+    for name, shift, width, sgn in fields:
+        pieces.setdefault(name, []).append((shift, width, (1 << width) - 1))
+        signed[name] = signed.get(name, False) or sgn
+    if all(len(p) == 1 and not signed[n] for n, p in pieces.items()):
+        # the common case: every field is one unsigned piece
+        plain = tuple((n, p[0][0], p[0][2]) for n, p in pieces.items())
+
+        def base(insn: int) -> Dict[str, int]:
+            return {n: insn >> s & m for n, s, m in plain}
+    else:
+        spec = []
+        for n, p in pieces.items():
+            total = sum(w for _s, w, _m in p)
+            spec.append((n, tuple(p), 1 << (total - 1) if signed[n] else 0, 1 << total))
+        spec = tuple(spec)
+
+        def base(insn: int) -> Dict[str, int]:
+            out = {}
+            for n, p, sign, full in spec:
+                v = 0
+                for s, w, m in p:
+                    v = v << w | insn >> s & m
+                out[n] = v - full if v & sign else v
+            return out
+
+    present = set(pieces) | set(extra)
+    steps = tuple((name, fn, name in present) for name, fn in xform.items())
+    if extra or steps:
+        def extract(insn: int) -> Dict[str, int]:
+            out = base(insn)
+            out.update(extra)
+            for name, fn, by_value in steps:
+                out[name] = fn(out[name]) if by_value else fn(out)
+            return out
+    else:
+        extract = base
+    checks = tuple((name, bad, None) if isinstance(bad, int) else (name, None, bad)
+                   for name, bad in exclude.items())
+    return extract, checks
+
+
+_BIT_MASK = str.maketrans("01.-x", "11000")     # diagram -> mask / value digits
+_BIT_VALUE = str.maketrans("01.-x", "01000")
 
 
 def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
@@ -93,8 +150,8 @@ def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
             xform: Optional[Dict[str, Callable]] = None,
             extra: Optional[Dict[str, int]] = None, width: int = 32) -> Pattern:
     """Compile one encoding diagram into a Pattern."""
-    mask = value = 0
     fields: List[Tuple[str, int, int, bool]] = []
+    bits: List[str] = []        # the diagram, fields as '.' runs
     pos = width
     for tok in spec.split():
         if ":" in tok:
@@ -103,20 +160,19 @@ def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
             n = int(w[1:] if sgn else w)
             pos -= n
             fields.append((fname, pos, n, sgn))
-            continue
-        for ch in tok:
-            pos -= 1
-            if ch == "1":
-                mask |= 1 << pos
-                value |= 1 << pos
-            elif ch == "0":
-                mask |= 1 << pos
-            elif ch not in ".-x":
-                raise ValueError(f"{name}: bad token {tok!r}")
-    if pos != 0:
+            bits.append("." * n)
+        else:
+            pos -= len(tok)
+            bits.append(tok)
+    diagram = "".join(bits)
+    if diagram.strip("01.-x"):
+        bad = next(t for t in spec.split() if ":" not in t and t.strip("01.-x"))
+        raise ValueError(f"{name}: bad token {bad!r}")
+    if pos != 0 or len(diagram) != width:
         raise ValueError(f"{name}: pattern covers {width - pos} bits, expected {width}: {spec}")
-    return Pattern(name, mask, value, fields, trans, dict(exclude or {}), dict(xform or {}),
-                   dict(extra or {}), width, spec)
+    return Pattern(name, int(diagram.translate(_BIT_MASK), 2),
+                   int(diagram.translate(_BIT_VALUE), 2), fields, trans, dict(exclude or {}),
+                   dict(xform or {}), dict(extra or {}), width, spec)
 
 
 class Decoder:
@@ -127,7 +183,8 @@ class Decoder:
         self.key_bits = list(key_bits)          # (shift, nbits) pieces
         self.patterns: List[Pattern] = []
         self._buckets: Dict[int, List[Pattern]] = {}
-        self._ordered: Optional[List[Tuple[int, int, Pattern]]] = None
+        # patterns grouped by the key bits they fix: [(key mask, {key value: [(rank, p)]})]
+        self._groups: Optional[List[Tuple[int, Dict[int, List[Tuple[int, Pattern]]]]]] = None
         self._cache: Dict[int, Optional[Tuple[Pattern, Dict[str, int]]]] = {}
 
     def add(self, *pats: Pattern) -> None:
@@ -136,7 +193,7 @@ class Decoder:
                 raise ValueError(f"{p.name}: width {p.width} in a {self.width}-bit decoder")
             self.patterns.append(p)
         self._buckets = {}
-        self._ordered = None
+        self._groups = None
         self._cache.clear()
 
     def extend(self, pats: Iterable[Pattern]) -> None:
@@ -150,10 +207,20 @@ class Decoder:
 
     def _bucket(self, key: int) -> List[Pattern]:
         """Patterns that can match instructions with this key, best first (built lazily)."""
-        if self._ordered is None:
+        if self._groups is None:
             ordered = sorted(enumerate(self.patterns), key=lambda ip: (-ip[1].fixed_bits, ip[0]))
-            self._ordered = [(self._key(p.mask), self._key(p.value), p) for _, p in ordered]
-        pats = [p for km, kv, p in self._ordered if key & km == kv]
+            groups: Dict[int, Dict[int, List[Tuple[int, Pattern]]]] = {}
+            for rank, (_i, p) in enumerate(ordered):
+                groups.setdefault(self._key(p.mask), {}).setdefault(
+                    self._key(p.value), []).append((rank, p))
+            self._groups = list(groups.items())
+        hits: List[Tuple[int, Pattern]] = []
+        for km, by_value in self._groups:
+            hit = by_value.get(key & km)
+            if hit:
+                hits += hit
+        hits.sort(key=_rank)
+        pats = [p for _r, p in hits]
         self._buckets[key] = pats
         return pats
 
@@ -167,10 +234,16 @@ class Decoder:
             bucket = self._bucket(key)
         result = None
         for p in bucket:
-            if p.matches(insn):
-                result = (p, p.extract(insn))
-                break
+            if insn & p.mask == p.value:
+                f = p.extract(insn)        # (compiles p._exclude too)
+                if not (p._exclude and p.excluded(f)):
+                    result = (p, f)
+                    break
         if len(self._cache) > 200000:
             self._cache.clear()
         self._cache[insn] = result
         return result
+
+
+def _rank(rank_pattern: Tuple[int, Pattern]) -> int:
+    return rank_pattern[0]

@@ -348,17 +348,11 @@ class IRBuilder:
         return d
 
     def _unop(self, name: str, d: Value, a: ValueLike) -> Value:
-        src_ty = {"ext32s": I32, "ext32u": I32, "extrl": I64, "extrh": I64}.get(name, d.type)
+        src_ty = _UNOP_SRC_TYPE.get(name, d.type)
         self.emit(name, d, self._v(a, src_ty))
         return d
 
-    def __getattr__(self, name: str):
-        # b.add(d, a, b) ... ; trailing underscore keeps Python keywords usable
-        if name in _BINOPS:
-            return lambda d, a, b: self._binop(name.rstrip("_"), d, a, b)
-        if name in _UNOPS:
-            return lambda d, a: self._unop(name.rstrip("_"), d, a)
-        raise AttributeError(name)
+    # b.add(d, a, b), b.mov(d, a) ... (_BINOPS, _UNOPS): methods made by _int_emitters
 
     def concat(self, d: Value, lo: ValueLike, hi: ValueLike) -> Value:
         self.emit("concat", d, self._v(lo, I32), self._v(hi, I32))
@@ -414,7 +408,7 @@ class IRBuilder:
         return d
 
     def insn_start(self, pc: int) -> None:
-        self.emit("insn_start", pc)
+        self.ops.append(Op("insn_start", (pc,)))
 
     def goto_tb(self, n: int, pc: int) -> None:
         self.emit("goto_tb", n, pc)
@@ -429,6 +423,46 @@ class IRBuilder:
     def dump(self) -> str:
         return "\n".join(("" if op.name in ("insn_start", "label") else "  ") + repr(op)
                          for op in self.ops)
+
+
+_UNOP_SRC_TYPE = {"ext32s": I32, "ext32u": I32, "extrl": I64, "extrh": I64}
+
+
+def _int_emitters():
+    """IRBuilder methods of the integer ops _BINOPS / _UNOPS: b.add(d, a, b),
+    b.mov(d, a) ...; a trailing underscore keeps Python keywords usable (and_,
+    or_, not_).  Each is _binop / _unop with the op name bound, inlined: they
+    are the translator's most frequent calls."""
+    def binop(name):
+        def f(self, d, a, b):
+            ty = d.type
+            self.ops.append(Op(name, (d, Const(a, ty) if isinstance(a, int) else a,
+                                      Const(b, ty) if isinstance(b, int) else b)))
+            return d
+        return f
+
+    def unop(name):
+        src_ty = _UNOP_SRC_TYPE.get(name)
+        if src_ty is None:
+            def f(self, d, a):
+                self.ops.append(Op(name, (d, Const(a, d.type) if isinstance(a, int) else a)))
+                return d
+        else:
+            def f(self, d, a):
+                d.type      # (as _unop: d must be a Value)
+                self.ops.append(Op(name, (d, Const(a, src_ty) if isinstance(a, int) else a)))
+                return d
+        return f
+
+    out = {n: binop(n.rstrip("_")) for n in _BINOPS}
+    out.update({n: unop(n.rstrip("_")) for n in _UNOPS})
+    for n, f in out.items():
+        f.__name__ = f.__qualname__ = n
+    return out
+
+
+for _name, _fn in _int_emitters().items():
+    setattr(IRBuilder, _name, _fn)
 
 
 # ============================================================ floating point

@@ -32,7 +32,7 @@ def build(rows: Sequence[tuple], namespace: Dict[str, object], width: int = 32) 
         trans = namespace.get("trans_" + name)
         if trans is None:
             raise LookupError(f"no trans_{name} for pattern {name}")
-        if spec.split()[0] == "cond:4":
+        if spec.split(None, 1)[0] == "cond:4":
             ex = dict(opts.pop("exclude", None) or {})
             ex.setdefault("cond", 0xF)
             opts["exclude"] = ex

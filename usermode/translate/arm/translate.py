@@ -94,6 +94,10 @@ class DisasContext:
         self.insn_len = 4
         self.is_jmp = DISAS_NEXT
         self.cond_label: Optional[Label] = None
+        self.it_set = False       # set by the IT instruction (it wrote ctx.itstate)
+        # guest code prefetched by the block loop: code[i] is the byte at code_base + i
+        self.code_base = pc
+        self.code = b""
 
     # ---- values ---------------------------------------------------------------
     def tmp(self) -> Value:
@@ -397,27 +401,41 @@ def _it_advance(it: int) -> int:
     return (it & 0xE0) | ((it << 1) & 0x1F)
 
 
+def _prefetch(ctx: DisasContext, max_insns: int) -> None:
+    """Read the code a block can cover (up to the end of its first page) in
+    one read_code call, when that succeeds; _fetch then slices it.  Any
+    encoding it does not hold (a read that failed or came back short, a T32
+    second halfword on the next page) is read on its own, as before, so a
+    fetch fault is raised at exactly the same instruction."""
+    pc = ctx.pc
+    try:
+        ctx.code = ctx.read_code(pc, min(PAGE - (pc & (PAGE - 1)), 4 * max_insns))
+    except Exception:
+        ctx.code = b""
+    ctx.code_base = pc
+
+
+def _code_u16_u32(ctx: DisasContext, addr: int, n: int) -> int:
+    """The n-byte little-endian value at addr (n = 2 or 4)."""
+    off = addr - ctx.code_base
+    if off >= 0 and off + n <= len(ctx.code):
+        return int.from_bytes(ctx.code[off:off + n], "little")
+    return int.from_bytes(ctx.read_code(addr, n), "little")
+
+
 def _fetch(ctx: DisasContext) -> bool:
     """Read the encoding at ctx.pc into ctx.insn / ctx.insn_len."""
     if ctx.thumb:
-        hw1 = int.from_bytes(ctx.read_code(ctx.pc, 2), "little")
+        hw1 = _code_u16_u32(ctx, ctx.pc, 2)
         if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
-            hw2 = int.from_bytes(ctx.read_code(ctx.pc + 2, 2), "little")
+            hw2 = _code_u16_u32(ctx, ctx.pc + 2, 2)
             ctx.insn, ctx.insn_len = (hw1 << 16) | hw2, 4
         else:
             ctx.insn, ctx.insn_len = hw1, 2
     else:
-        ctx.insn = int.from_bytes(ctx.read_code(ctx.pc, 4), "little")
+        ctx.insn = _code_u16_u32(ctx, ctx.pc, 4)
         ctx.insn_len = 4
     return True
-
-
-def _decode(ctx: DisasContext):
-    if not ctx.thumb:
-        return A32.decode(ctx.insn)
-    if ctx.insn_len == 2:
-        return T16.decode(ctx.insn)
-    return T32.decode(ctx.insn)
 
 
 def _translate_one(ctx: DisasContext) -> None:
@@ -433,7 +451,10 @@ def _translate_one(ctx: DisasContext) -> None:
         cond = ctx.insn >> 28
         if cond != 0xF:
             ctx.gen_skip_unless(cond)
-    hit = _decode(ctx)
+    if ctx.thumb:
+        hit = (T32 if ctx.insn_len == 4 else T16).decode(ctx.insn)
+    else:
+        hit = A32.decode(ctx.insn)
     ok = False
     if hit is not None:
         pat, fields = hit
@@ -443,7 +464,7 @@ def _translate_one(ctx: DisasContext) -> None:
     if ctx.thumb:
         # the IT instruction sets ctx.itstate itself and marks that with
         # ctx.it_set; otherwise ITSTATE advances after each instruction
-        if getattr(ctx, "it_set", False):
+        if ctx.it_set:
             ctx.it_set = False
         else:
             ctx.itstate = _it_advance(ctx.itstate)
@@ -495,6 +516,7 @@ def _translate(read_code: Callable[[int, int], bytes], pc: int, flags: int,
                max_insns: int) -> TranslatedBlock:
     _load_tables()
     ctx = DisasContext(pc, flags, read_code)
+    _prefetch(ctx, max_insns)
     insns: List[Tuple[int, int, int]] = []
     insn_flags: List[int] = []
     n = 0
@@ -541,12 +563,14 @@ def _load_tables() -> None:
         return
     _loaded = True
     import importlib
-    import pkgutil
-    from .. import arm as pkg
-    for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if m.name.startswith("trans_"):
-            mod = importlib.import_module(f"{pkg.__name__}.{m.name}")
-            for dec_name in ("A32", "T32", "T16"):
-                pats = getattr(mod, dec_name, None)
-                if pats:
-                    {"A32": A32, "T32": T32, "T16": T16}[dec_name].extend(pats)
+    import os
+    # (a directory listing, not pkgutil.iter_modules: that imports inspect, ~10 ms)
+    here = os.path.dirname(__file__)
+    names = sorted(e.name[:-3] for e in os.scandir(here)
+                   if e.name.startswith("trans_") and e.name.endswith(".py"))
+    for name in names:
+        mod = importlib.import_module(f"{__package__}.{name}")
+        for dec_name, dec in (("A32", A32), ("T32", T32), ("T16", T16)):
+            pats = getattr(mod, dec_name, None)
+            if pats:
+                dec.extend(pats)
