@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import os
 
-from ..ir import I32, Const, Op, Temp, temp_values
+from ..ir import I32, Const, Op, Temp
+from .live import LiveRanges, live_ranges
 
 ENABLED = os.environ.get("PYQEMU_ADDRFOLD", "1") != "0"
 
@@ -34,21 +35,19 @@ MAX_DISP = 0x10000 - 0x100      # guard area minus the widest access, with room 
 ACCESSES = {"ld": "ld_disp", "st": "st_disp"}
 
 
-def _mentions(ops) -> dict:
-    """temp index -> how many times ops mention it (as source or destination)."""
-    n: dict = {}
-    for op in ops:
-        for t in temp_values(op):
-            n[t.index] = n.get(t.index, 0) + 1
-    return n
-
-
-def fold_addresses(ops: list) -> list:
+def fold_addresses(ops: list, ranges: LiveRanges = None) -> list:
     """The ops with each foldable add+ld / add+st pair made one ld_disp /
-    st_disp (args: memop, value, base address, displacement)."""
+    st_disp (args: memop, value, base address, displacement).
+
+    ranges: live_ranges(ops), if the caller has them (else computed here);
+    they are updated to describe the returned ops, whose positions stay
+    those of `ops` (a folded pair takes the access's position)."""
     if not ENABLED:
         return ops
-    mentions = None
+    if ranges is None:
+        ranges = live_ranges(ops)
+    first, last = ranges.first, ranges.last
+    stale = False
     out = []
     i, n = 0, len(ops)
     while i < n:
@@ -56,16 +55,28 @@ def fold_addresses(ops: list) -> list:
         if op.name == "add" and i + 1 < n:
             nxt = ops[i + 1]
             d, a, b = op.args
+            # t5 mentioned nowhere else: all its mentions are in these two ops
+            # (first and last), and neither the add's source nor the access's
+            # value is t5 too
             if (nxt.name in ACCESSES and nxt.args[2] is d and d.__class__ is Temp
                     and d.type is I32 and a.type is I32 and a.__class__ is not Const
                     and b.__class__ is Const and 0 <= b.value < MAX_DISP
-                    and nxt.args[1] is not d):
-                if mentions is None:
-                    mentions = _mentions(ops)
-                if mentions[d.index] == 2:
-                    out.append(Op(ACCESSES[nxt.name], (nxt.args[0], nxt.args[1], a, b.value)))
+                    and first[d.index] == i and last[d.index] == i + 1
+                    and not (a.__class__ is Temp and a.index == d.index)):
+                v = nxt.args[1]
+                if not (v.__class__ is Temp and v.index == d.index):
+                    out.append(Op(ACCESSES[nxt.name], (nxt.args[0], v, a, b.value)))
+                    del first[d.index], last[d.index]
+                    if a.__class__ is Temp:          # a is now mentioned at i + 1
+                        if last[a.index] == i:
+                            last[a.index] = i + 1
+                        if first[a.index] == i:      # (a read before any write)
+                            stale = True
                     i += 2
                     continue
         out.append(op)
         i += 1
+    if stale:                 # the order of first mentions may have changed: redo
+        r = live_ranges(out)
+        ranges.first, ranges.last, ranges.calls = r.first, r.last, r.calls
     return out

@@ -43,12 +43,13 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from ..._record import Record
 
-from ..ir import EXIT_HOT, Const, Label, Op, Temp
+from ..ir import EXIT_HOT, Const, Label, Op
 from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
                       RDX, RSI, RSP, Assembler, EncodeError, Mem)
 from .addrfold import fold_addresses
+from .live import LiveRanges, live_ranges
 from .ops import SCRATCH, CodegenError, Loc, OpLowering
 
 # ------------------------------------------------------------------ ABI data
@@ -120,7 +121,8 @@ def _runtime_helper_addr(name: str) -> int:
     return int(ffi.cast("uintptr_t", p))
 
 
-def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
+def assign_temps(ops: List[Op],
+                 ranges: Optional[LiveRanges] = None) -> Tuple[Dict[int, Loc], int]:
     """Location (register or stack slot) of every temp, by linear scan.
 
     A temp's live range is [first mention, last mention] in op order; with
@@ -128,56 +130,57 @@ def assign_temps(ops: List[Op]) -> Tuple[Dict[int, Loc], int]:
     so two temps with disjoint ranges may share a register or slot.  A range
     that includes a helper call gets a callee-saved register (or a slot).
     Ranges that merely touch (one ends where the next starts) do not share.
+    ranges: live_ranges(ops), if the caller has them.
     Returns (temp index -> register number or Mem, number of stack slots).
     """
-    first: Dict[int, int] = {}
-    last: Dict[int, int] = {}
-    calls: List[int] = []
-    for i, op in enumerate(ops):
-        args = op.args
-        if op.name == "call":
-            calls.append(i)
-            args = (args[1],) + tuple(args[2])
-        for x in args:
-            if x.__class__ is Temp:
-                t = x.index
-                if t not in first:
-                    first[t] = i
-                last[t] = i
-    starts: Dict[int, List[int]] = {}
-    ends: Dict[int, List[int]] = {}
-    for t, i in first.items():
-        starts.setdefault(i, []).append(t)
+    r = ranges if ranges is not None else live_ranges(ops)
+    first, last, calls = r.first, r.last, r.calls
+    ends: Dict[int, List[int]] = {}                   # position -> temps ending there
     for t, i in last.items():
-        ends.setdefault(i, []).append(t)
+        e = ends.get(i)
+        if e is None:
+            ends[i] = [t]
+        else:
+            e.append(t)
+    end_pos = sorted(ends)
+    k, nends = 0, len(end_pos)
     free_caller = list(reversed(TEMP_REGS_CALLER))    # pop() takes the first
     free_callee = list(reversed(TEMP_REGS_CALLEE))
     free_slots: List[int] = []
     nslots = 0
     loc: Dict[int, Loc] = {}
-    for i in sorted(starts.keys() | ends.keys()):
-        for t in starts.get(i, ()):
-            k = bisect.bisect_left(calls, first[t])
-            crosses = k < len(calls) and calls[k] <= last[t]
-            if not crosses and free_caller:
-                loc[t] = free_caller.pop()
-            elif free_callee:
-                loc[t] = free_callee.pop()
-            else:
-                if free_slots:
-                    slot = free_slots.pop()
+    # temps in order of first mention (first's order); before each, free the
+    # ranges that ended before it starts, by end position then first mention
+    for t, f in first.items():
+        while k < nends and end_pos[k] < f:
+            for u in ends[end_pos[k]]:
+                x = loc[u]
+                if x.__class__ is Mem:
+                    free_slots.append(x.disp // 8)
+                elif x in _CALLER_SET:
+                    free_caller.append(x)
                 else:
-                    slot, nslots = nslots, nslots + 1
-                loc[t] = Mem(RSP, 8 * slot)
-        for t in ends.get(i, ()):
-            x = loc[t]
-            if isinstance(x, Mem):
-                free_slots.append(x.disp // 8)
-            elif x in TEMP_REGS_CALLER:
-                free_caller.append(x)
+                    free_callee.append(x)
+            k += 1
+        if calls:
+            j = bisect.bisect_left(calls, f)
+            crosses = j < len(calls) and calls[j] <= last[t]
+        else:
+            crosses = False
+        if not crosses and free_caller:
+            loc[t] = free_caller.pop()
+        elif free_callee:
+            loc[t] = free_callee.pop()
+        else:
+            if free_slots:
+                slot = free_slots.pop()
             else:
-                free_callee.append(x)
+                slot, nslots = nslots, nslots + 1
+            loc[t] = Mem(RSP, 8 * slot)
     return loc, nslots
+
+
+_CALLER_SET = frozenset(TEMP_REGS_CALLER)
 
 
 class BlockGen(OpLowering):
@@ -199,9 +202,10 @@ class BlockGen(OpLowering):
         self.a.reloc_range = cg.reloc_range
 
     def run(self, ops: List[Op]) -> GenResult:
+        ranges = live_ranges(ops)                 # one walk, for both
         if not self.quick:
-            ops = fold_addresses(ops)
-        self.temp_loc, nslots = assign_temps(ops)
+            ops = fold_addresses(ops, ranges)
+        self.temp_loc, nslots = assign_temps(ops, ranges)
         if nslots > MAX_TEMP_SLOTS:
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
         if not ops or ops[-1].name not in TERMINATORS:

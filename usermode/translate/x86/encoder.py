@@ -61,6 +61,7 @@ SHIFT_OPS = [("ROL", 0), ("ROR", 1), ("SHL", 4), ("SHR", 5), ("SAR", 7)]
 UNARY_OPS = [("NOT", 2), ("NEG", 3), ("MUL", 4), ("IMUL1", 5), ("DIV", 6), ("IDIV", 7)]
 
 _REX_W, _REX_R, _REX_X, _REX_B = 8, 4, 2, 1
+_BYTE = [bytes([i]) for i in range(256)]
 
 
 class EncodeError(ValueError):
@@ -69,8 +70,12 @@ class EncodeError(ValueError):
 
 # ----------------------------------------------------------- memory operand
 class Mem:
-    """[base + index*scale + disp]; index None for [base + disp]."""
-    __slots__ = ("base", "disp", "index", "scale")
+    """[base + index*scale + disp]; index None for [base + disp].
+
+    Treated as immutable: its encoding (ModRM without the reg field, SIB and
+    displacement bytes, REX.X/B bits) is computed on first use and kept in
+    `_enc`, so an operand used many times (a CPU-state field) is encoded once."""
+    __slots__ = ("base", "disp", "index", "scale", "_enc")
 
     def __init__(self, base: int, disp: int = 0, index: Optional[int] = None, scale: int = 1):
         if index is not None and index == RSP:
@@ -80,6 +85,7 @@ class Mem:
         if not -(1 << 31) <= disp < (1 << 31):
             raise EncodeError(f"displacement {disp:#x} out of range")
         self.base, self.disp, self.index, self.scale = base, disp, index, scale
+        self._enc: Optional[Tuple[int, bytes, int]] = None
 
     def offset(self, n: int) -> "Mem":
         return Mem(self.base, self.disp + n, self.index, self.scale)
@@ -100,25 +106,35 @@ def mem(base: int, disp: int = 0, index: Optional[int] = None, scale: int = 1) -
 _SCALE_BITS = {1: 0, 2: 1, 4: 2, 8: 3}
 
 
-def _modrm_mem(regfield: int, m: Mem) -> Tuple[bytes, int]:
-    """ModRM (+SIB, +disp) bytes for a memory operand, and the REX.X/B bits."""
+def _mem_enc(m: Mem) -> Tuple[int, bytes, int]:
+    """m's encoding, independent of the ModRM.reg field: (ModRM byte with reg
+    0, SIB and displacement bytes, REX.X/B bits); cached in m._enc."""
     base, disp, index = m.base, m.disp, m.index
     rex = _REX_B if base & 8 else 0
     if disp == 0 and base & 7 != 5:
         mod, dbytes = 0x00, b""
     elif -128 <= disp < 128:
-        mod, dbytes = 0x40, struct.pack("<b", disp)
+        mod, dbytes = 0x40, _BYTE[disp & 0xFF]
     else:
-        mod, dbytes = 0x80, struct.pack("<i", disp)
+        mod, dbytes = 0x80, (disp & 0xFFFFFFFF).to_bytes(4, "little")
     if index is None and base & 7 != 4:
-        return bytes([mod | regfield << 3 | base & 7]) + dbytes, rex
-    if index is None:
-        sib = 0x20 | base & 7                       # index=100: none
+        enc = (mod | base & 7, dbytes, rex)
     else:
-        if index & 8:
-            rex |= _REX_X
-        sib = _SCALE_BITS[m.scale] << 6 | (index & 7) << 3 | base & 7
-    return bytes([mod | regfield << 3 | 4, sib]) + dbytes, rex
+        if index is None:
+            sib = 0x20 | base & 7                   # index=100: none
+        else:
+            if index & 8:
+                rex |= _REX_X
+            sib = _SCALE_BITS[m.scale] << 6 | (index & 7) << 3 | base & 7
+        enc = (mod | 4, _BYTE[sib] + dbytes, rex)
+    m._enc = enc
+    return enc
+
+
+def _modrm_mem(regfield: int, m: Mem) -> Tuple[bytes, int]:
+    """ModRM (+SIB, +disp) bytes for a memory operand, and the REX.X/B bits."""
+    modrm, tail, rex = m._enc or _mem_enc(m)
+    return _BYTE[modrm | regfield << 3] + tail, rex
 
 
 # ------------------------------------------------------ operand combinators
@@ -192,10 +208,6 @@ def rel32(n: int) -> _Part:
     return _Part("imm", n, (4, -(1 << 31), 1 << 31))
 
 
-_PACK = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
-
-
-_BYTE = [bytes([i]) for i in range(256)]
 _STRUCT = {1: struct.Struct("<B"), 2: struct.Struct("<H"), 4: struct.Struct("<I"),
            8: struct.Struct("<Q")}
 
@@ -218,17 +230,18 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
     The function is generated as Python source specialised to the form (no
     per-call interpretation of the parts); ``insn(...).method`` is the same
     encoder as an `Assembler` method that appends to ``self.buf``.  The source
-    is generated and compiled on the form's first use (a run uses a fraction
-    of the forms; compiling all of them would cost start-up time): the method
-    then replaces itself in `Assembler` with the compiled one.
+    is generated on the form's first use (a run uses a fraction of the forms;
+    generating all of them would cost start-up time): the method then replaces
+    itself in `Assembler` (under the names `install` recorded in
+    ``method.names``) with the compiled one.
     """
     cell: List[Optional[Callable]] = [None, None]       # compiled encode, method
 
     def compiled() -> Callable:
         if cell[0] is None:
             cell[0], cell[1] = _compile_insn(parts)
-            for name, v in list(vars(Assembler).items()):
-                if v is method:
+            for name in method.names:
+                if vars(Assembler).get(name) is method:
                     setattr(Assembler, name, cell[1])
         return cell[0]
 
@@ -240,6 +253,8 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
             compiled()
         cell[1](self, *args)
 
+    method.names = []
+    method.compiled = compiled
     encode.nargs = _nargs(parts)
     encode.method = method
     encode.compiled = compiled
@@ -251,8 +266,17 @@ def _nargs(parts: Tuple[_Part, ...]) -> int:
     return 1 + max(used + [-1])
 
 
+# source of a form's (encode, method) -> its compiled code: forms that differ
+# only in constants (opcode, prefix, REX.W, /digit) share one compilation
+_CODE_CACHE: Dict[str, object] = {}
+
+
 def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
-    """The specialised (encode, method) pair of a form (see insn)."""
+    """The specialised (encode, method) pair of a form (see insn).
+
+    The form's constants are names in the functions' globals (PFX, OPC, REX0,
+    EXT...), so the source depends only on the form's shape and its compiled
+    code is shared (`_CODE_CACHE`)."""
     pfx, opc, w = b"", b"", 0
     reg_arg = rm_arg = opreg_arg = cc_arg = None
     extd = 0
@@ -285,10 +309,11 @@ def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
     nargs = 1 + max([a for a in (reg_arg, rm_arg, opreg_arg, cc_arg) if a is not None]
                     + [a for a, _ in imms] + byte_args + [-1])
     args = ", ".join(f"a{i}" for i in range(nargs))
-    ns = {"Mem": Mem, "_modrm_mem": _modrm_mem, "_BYTE": _BYTE, "_bad_reg": _bad_reg,
+    ns = {"Mem": Mem, "_mem_enc": _mem_enc, "_BYTE": _BYTE, "_bad_reg": _bad_reg,
           "_bad_imm": _bad_imm, "_bad_cc": _bad_cc, "PFX": pfx, "OPC": opc,
-          "OPC_HEAD": opc[:-1], "OPC_LAST": opc[-1] if opc else 0}
-    body = [f"rex = {0x40 | w if w else 0}"]
+          "OPC_HEAD": opc[:-1], "OPC_LAST": opc[-1] if opc else 0,
+          "REX0": 0x40 | w if w else 0, "EXT": extd}
+    body = ["rex = REX0"]
     op_expr = "OPC"
     if cc_arg is not None or opreg_arg is not None:
         last = ["OPC_LAST"]
@@ -310,11 +335,12 @@ def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
             body.append(f"if {rf} & 8: rex |= 0x44")
             rf7 = f"({rf} & 7)"
         else:
-            rf7 = str(extd)
+            rf7 = "EXT"
         x = f"a{rm_arg}"
-        body += [f"if {x}.__class__ is Mem:",
-                 f"    mr, bits = _modrm_mem({rf7}, {x})",
-                 f"    if bits: rex |= 0x40 | bits",
+        body += [f"if {x}.__class__ is Mem:",               # _modrm_mem, inline
+                 f"    e = {x}._enc or _mem_enc({x})",
+                 f"    mr = _BYTE[e[0] | {rf7} << 3] + e[1]",
+                 f"    if e[2]: rex |= 0x40 | e[2]",
                  f"else:",
                  f"    if {x}.__class__ is not int or not 0 <= {x} < 16: _bad_reg({x})",
                  f"    if {x} & 8: rex |= 0x41",
@@ -332,8 +358,11 @@ def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
     tail = " + ".join([op_expr, mr_expr] + imm_exprs)
     body.append(f"out = (PFX + _BYTE[rex] + {tail}) if rex else (PFX + {tail})")
     src = "\n    ".join(body)
-    code = (f"def encode({args}):\n    {src}\n    return out\n"
-            f"def method(self{', ' if args else ''}{args}):\n    {src}\n    self.buf += out\n")
+    src = (f"def encode({args}):\n    {src}\n    return out\n"
+           f"def method(self{', ' if args else ''}{args}):\n    {src}\n    self.buf += out\n")
+    code = _CODE_CACHE.get(src)
+    if code is None:
+        code = _CODE_CACHE[src] = compile(src, "<x86 form>", "exec")
     exec(code, ns)
     return ns["encode"], ns["method"]
 
@@ -693,8 +722,29 @@ def _method(fn: Callable[..., bytes]):
     return m
 
 
+def install(name: str, fn: Callable[..., bytes]) -> None:
+    """Make form fn the Assembler method `name` (see insn: a lazily compiled
+    method replaces itself under the names recorded here)."""
+    m = _method(fn)
+    setattr(Assembler, name, m)
+    names = getattr(m, "names", None)
+    if names is not None:
+        names.append(name)
+
+
 for _name, _fn in FORMS.items():
-    setattr(Assembler, _name, _method(_fn))
+    install(_name, _fn)
+
+
+def method_of(name: str) -> Callable:
+    """The Assembler method `name` as a plain function of (assembler, *args),
+    compiled now if it is a lazily compiled form (so a caller may keep it)."""
+    m = getattr(Assembler, name)
+    c = getattr(m, "compiled", None)
+    if c is not None:
+        c()
+        m = getattr(Assembler, name)
+    return m
 
 
 def _asm_MOV_ri(self, r: int, imm: int) -> None:
@@ -719,5 +769,5 @@ Assembler.MOV_ri = _asm_MOV_ri
 Assembler.CALL_r = _asm_CALL_r
 
 __all__ = [n for n in globals() if n.isupper() or n in (
-    "Mem", "mem", "Assembler", "Label", "EncodeError", "insn", "fits_i8", "fits_i32",
-    "s32", "s64")] + list(FORMS)
+    "Mem", "mem", "Assembler", "Label", "EncodeError", "insn", "install", "method_of",
+    "fits_i8", "fits_i32", "s32", "s64")] + list(FORMS)

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import Callable, Dict
 
-from .encoder import (FORMS, REX_W, Assembler, EncodeError, Mem, _check_reg, _method,
-                      _modrm_mem, ext, i8, insn, op, prefix, reg, rm)
+from .encoder import (FORMS, REX_W, EncodeError, Mem, _check_reg,
+                      _modrm_mem, ext, i8, insn, install, op, prefix, reg, rm)
 
 XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7 = range(8)
 XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14, XMM15 = range(8, 16)
@@ -52,7 +52,7 @@ def _def(name: str, fn: Callable[..., bytes]) -> None:
         raise AssertionError(f"form {name} defined twice")
     FP_FORMS[name] = fn
     globals()[name] = fn
-    setattr(Assembler, name, _method(fn))
+    install(name, fn)
 
 
 def _xx_xm(name: str, *parts) -> None:

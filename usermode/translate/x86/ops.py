@@ -19,11 +19,11 @@ Usage (through the code generator)::
 """
 from __future__ import annotations
 
-from typing import Dict, Tuple, Union
+from typing import Callable, Dict, Tuple, Union
 
 from ..ir import I32, I64, Cond, Const, Global, Temp, Type
 from .encoder import (CC_A, CC_AE, CC_B, CC_BE, CC_E, CC_G, CC_GE, CC_L, CC_LE, CC_NE, R14,
-                      RAX, RBP, RCX, RDX, RSI, Assembler, Mem, fits_i32, s64)
+                      RAX, RBP, RCX, RDX, RSI, Assembler, Mem, fits_i32, method_of, s64)
 
 # ------------------------------------------------------------------ tables
 ALU_INSN = {"add": "ADD", "sub": "SUB", "and": "AND", "or": "OR", "xor": "XOR"}
@@ -47,6 +47,8 @@ POPCNT_M1, POPCNT_M2, POPCNT_M4, POPCNT_H01 = (0x5555555555555555, 0x33333333333
 Loc = Union[int, Mem]                     # a register or a memory operand
 _GLOBAL_MEM: Dict[int, Mem] = {}          # [rbp + offset] operands, shared (never mutated)
 Operand = Tuple[str, Union[int, Mem]]     # ('i', imm) | ('m', Mem) | ('r', reg)
+# (name, type, destination is memory, source kind) -> Assembler method (emit2)
+_EMIT2: Dict[Tuple[str, Type, bool, str], Callable] = {}
 
 
 class CodegenError(Exception):
@@ -93,22 +95,22 @@ class OpLowering:
 
     def load(self, r: int, v) -> None:
         """r = v (an I32 value zero-extended to 64 bits)."""
-        if isinstance(v, Const):
+        if v.__class__ is Const:
             self.load_imm(r, v.value, v.type)
             return
         x = self.loc(v)
-        if isinstance(x, Mem):
+        if x.__class__ is Mem:
             (self.a.MOV_rm if v.type is I64 else self.a.MOV32_rm)(r, x)
         elif x != r:
             (self.a.MOV_rr if v.type is I64 else self.a.MOV32_rr)(r, x)
 
     def load32(self, r: int, v) -> None:
         """r = low 32 bits of v, zero-extended."""
-        if isinstance(v, Const):
+        if v.__class__ is Const:
             self.a.MOV32_ri(r, v.value & 0xFFFFFFFF)
             return
         x = self.loc(v)
-        if isinstance(x, Mem):
+        if x.__class__ is Mem:
             self.a.MOV32_rm(r, x)
         else:
             self.a.MOV32_rr(r, x)
@@ -122,7 +124,7 @@ class OpLowering:
 
     def store(self, d, r: int) -> None:
         x = self.loc(d)
-        if isinstance(x, Mem):
+        if x.__class__ is Mem:
             (self.a.MOV_mr if d.type is I64 else self.a.MOV32_mr)(x, r)
         elif x != r:
             (self.a.MOV_rr if d.type is I64 else self.a.MOV32_rr)(x, r)
@@ -143,13 +145,16 @@ class OpLowering:
         """Register to compute d in: d's own register when it is one and no
         source reads it (so writing it early is safe), else rax."""
         r = self.reg_of(d)
-        if r is None or any(self.reg_of(s) == r for s in sources):
+        if r is None:
             return RAX
+        for s in sources:
+            if s.__class__ is Temp and self.temp_loc[s.index] == r:
+                return RAX
         return r
 
     def rhs(self, b, ty: Type, scratch: int = RCX) -> Operand:
         """The second operand of a `ty` ALU op: immediate, memory or register."""
-        if isinstance(b, Const):
+        if b.__class__ is Const:
             v = b.value & ty.mask
             if ty is I32:
                 return ("i", v)
@@ -173,28 +178,33 @@ class OpLowering:
     def emit2(self, name: str, ty: Type, dst: Loc, x: Operand) -> None:
         """name{32}_?? dst, x  with the form picked by the operands' kinds."""
         kind, v = x
-        getattr(self.a, f"{name}{sfx(ty)}_{rk(dst)}{kind}")(dst, v)
+        key = (name, ty, dst.__class__ is Mem, kind)
+        f = _EMIT2.get(key)
+        if f is None:
+            f = _EMIT2[key] = method_of(f"{name}{sfx(ty)}_{rk(dst)}{kind}")
+        f(self.a, dst, v)
 
     def same(self, d, a) -> bool:
         """d and a are the same storage of the same type (in-place update)."""
         if d is a:
             return True
-        if isinstance(a, Const) or type(d) is not type(a) or d.type is not a.type:
+        cls = a.__class__
+        if cls is Const or d.__class__ is not cls or d.type is not a.type:
             return False
         x, y = self.loc(d), self.loc(a)
-        if isinstance(x, Mem):
-            return isinstance(y, Mem) and x.base == y.base and x.disp == y.disp
+        if x.__class__ is Mem:
+            return y.__class__ is Mem and x.base == y.base and x.disp == y.disp
         return x == y
 
     # ---- moves and ALU --------------------------------------------------
     def gen_mov(self, d, a) -> None:
-        if isinstance(a, Const):
+        if a.__class__ is Const:
             self.store_imm(d, a.value)
             return
         if self.same(d, a):
             return
         ra = self.reg_of(a)
-        if ra is not None and isinstance(self.loc(d), Mem):
+        if ra is not None and self.loc(d).__class__ is Mem:
             self.store(d, ra)                        # the store truncates to d's width
             return
         r = self.reg_of(d)
@@ -208,7 +218,7 @@ class OpLowering:
         if self.same(d, a):                         # d op= b, in place
             dl = self.loc(d)
             x = self.rhs(b, ty)
-            if x[0] == "m" and isinstance(dl, Mem):
+            if x[0] == "m" and dl.__class__ is Mem:
                 self.load(RCX, b)
                 x = ("r", RCX)
             self.emit2(insn, ty, dl, x)

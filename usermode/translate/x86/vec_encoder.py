@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict
 
-from .encoder import FORMS, REX_W, Assembler, _method, ext, i8, insn, op, prefix, reg, rm
+from .encoder import FORMS, REX_W, ext, i8, insn, install, op, prefix, reg, rm
 from .fp_encoder import FP_FORMS, vex3
 
 XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7 = range(8)
@@ -119,7 +119,7 @@ def _def(name: str, fn: Callable[..., bytes]) -> None:
         raise AssertionError(f"form {name} defined twice")
     VEC_FORMS[name] = fn
     globals()[name] = fn
-    setattr(Assembler, name, _method(fn))
+    install(name, fn)
 
 
 def _parts(pfx, opc):
