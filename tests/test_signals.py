@@ -164,13 +164,18 @@ def _wait_line(proc, want, timeout=60.0):
 def test_kill_and_ctrl_c_reach_a_spinning_guest(runner):
     exe = H.build("sig_term")
     proc = H.start(runner, exe, ["spin"])
-    out = _wait_line(proc, "ready")
-    time.sleep(0.3)
-    os.kill(proc.pid, signal.SIGUSR1)                    # kill from outside
-    out += _wait_line(proc, "ready again")
-    time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGINT)                   # what Ctrl-C does
-    rest, err = proc.communicate(timeout=60)
+    try:
+        out = _wait_line(proc, "ready")
+        time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGUSR1)                # kill from outside
+        out += _wait_line(proc, "ready again")
+        time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)               # what Ctrl-C does
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:                          # a failed wait: never leave it spinning
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     assert "spin: got signal 10\n" in out
     assert proc.returncode == -signal.SIGINT, err.decode()
     assert b"Traceback" not in err
