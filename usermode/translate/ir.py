@@ -289,17 +289,6 @@ class Op(Record):
             for a in self.args)
 
 
-def temp_values(op: Op):
-    """The Temp operands of an op (call args are a nested tuple)."""
-    for x in op.args:
-        if isinstance(x, Temp):
-            yield x
-        elif isinstance(x, tuple):
-            for y in x:
-                if isinstance(y, Temp):
-                    yield y
-
-
 _BINOPS = ("add", "sub", "mul", "and_", "or_", "xor", "andc", "shl", "shr", "sar",
            "rotr", "rotl", "divu", "divs", "remu", "rems")
 _UNOPS = ("neg", "not_", "ext8s", "ext8u", "ext16s", "ext16u", "ext32s", "ext32u",

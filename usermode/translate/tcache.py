@@ -537,11 +537,10 @@ class TranslationCache:
             return
         self._pending = (ops, pc, flags, end, guest, list(insns), list(insn_flags), read_code)
 
-    def generated(self, ops, res, code_addr: int, asm, tb_relocs, epilogue: int,
-                  quick: bool = False) -> None:
-        """The code generator compiled `ops` into res (GenResult) at code_addr with
-        Assembler asm (quick: as a quick block): store the entry if `ops` is
-        the pending block's IR."""
+    def generated(self, ops, res, code_addr: int, asm, tb_relocs, epilogue: int) -> None:
+        """The code generator compiled `ops` into res (GenResult, res.quick for
+        a quick block) at code_addr with Assembler asm: store the entry if
+        `ops` is the pending block's IR."""
         p = self._pending
         if p is None or p[0] is not ops:
             return
@@ -562,7 +561,7 @@ class TranslationCache:
                 return                      # something we cannot relocate: not cached
         jmp = tuple(NO_JMP if x is None else x for x in
                     (res.jmp_insn[0], res.jmp_reset[0], res.jmp_insn[1], res.jmp_reset[1]))
-        entry = Entry(pc, flags, end, guest, (code_addr & 15) | (ALIGN_QUICK if quick else 0),
+        entry = Entry(pc, flags, end, guest, (code_addr & 15) | (ALIGN_QUICK if res.quick else 0),
                       insns, insn_flags, relocs,
                       res.code, jmp, list(res.insn_map))
         page = pc & ~(PAGE - 1)

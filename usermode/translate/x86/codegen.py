@@ -43,7 +43,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from ..._record import Record
 
-from ..ir import EXIT_HOT, Const, Label, Op
+from ..ir import EXIT_HOT, EXIT_LOOKUP, Const, Label, Op
 from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
@@ -224,9 +224,9 @@ class BlockGen(OpLowering):
             except (EncodeError, KeyError, TypeError, AttributeError, ValueError) as e:
                 raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
         if exit_req is not None:
-            self.gen_exit_request_stub(exit_req, entry_pc)
+            self.gen_entry_stub(exit_req, entry_pc, EXIT_LOOKUP)
         if hot is not None:
-            self.gen_hot_stub(hot, entry_pc)
+            self.gen_entry_stub(hot, entry_pc, EXIT_HOT)
         for emit in self.cold:                   # after a terminator: never fallen into
             emit()
         try:
@@ -285,13 +285,6 @@ class BlockGen(OpLowering):
         A.J_l(CC_E, lab)
         return lab
 
-    def gen_hot_stub(self, lab, pc: int) -> None:
-        """Out of line: env->pc = the block's pc, then EXIT_HOT to the
-        dispatcher (the engine translates the block again, optimized)."""
-        self.a.bind(lab)
-        self.gen_store_pc(pc)
-        self.gen_exit_tb(EXIT_HOT)
-
     def gen_store_pc(self, pc: int) -> None:
         """env->pc = pc (an imm32 store when the value sign-extends to itself)."""
         A = self.a
@@ -302,13 +295,15 @@ class BlockGen(OpLowering):
             A.MOV_ri(RAX, pc)
             A.MOV_mr(env_pc, RAX)
 
-    def gen_exit_request_stub(self, lab, pc: int) -> None:
-        """Out of line: env->pc = the block's pc (tb_flags is already the
-        block's), then back to the dispatcher, which sees exit_request."""
-        A = self.a
-        A.bind(lab)
+    def gen_entry_stub(self, lab, pc: int, exit_code: int) -> None:
+        """Out of line, for a leave at block entry: env->pc = the block's pc
+        (tb_flags is already the block's), then exit_code to the dispatcher:
+        EXIT_LOOKUP after the exit-request check (the dispatcher sees
+        exit_request), EXIT_HOT after the entry count (the engine translates
+        the block again, optimized)."""
+        self.a.bind(lab)
         self.gen_store_pc(pc)
-        self.gen_exit_tb(0)                       # EXIT_LOOKUP
+        self.gen_exit_tb(exit_code)
 
     def gen_insn_start(self, pc: int) -> None:
         self.res.insn_map.append((self.a.pos, pc))
@@ -487,7 +482,7 @@ class CodeGen:
         res.quick = quick
         tc = tcache.get()
         if tc is not None:
-            tc.generated(orig, res, code_addr, bg.a, bg.tb_relocs, self.epilogue_addr, quick)
+            tc.generated(orig, res, code_addr, bg.a, bg.tb_relocs, self.epilogue_addr)
         return res
 
     def _from_tcache(self, entry, code_addr: int, tb_addr: int) -> GenResult:
