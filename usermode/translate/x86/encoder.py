@@ -245,6 +245,11 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
                     setattr(Assembler, name, cell[1])
         return cell[0]
 
+    def compiled_method() -> Callable:
+        if cell[1] is None:
+            compiled()
+        return cell[1]
+
     def encode(*args):
         return (cell[0] or compiled())(*args)
 
@@ -256,6 +261,7 @@ def insn(*parts: _Part) -> Callable[..., bytes]:
     method.names = []
     method.compiled = compiled
     encode.nargs = _nargs(parts)
+    encode.compiled_method = compiled_method
     encode.method = method
     encode.compiled = compiled
     return encode
@@ -392,25 +398,60 @@ def s64(v: int) -> int:
     return v - (1 << 64) if v >> 63 else v
 
 
+def _imm_value(imm: int, bits: int) -> int:
+    """The immediate of a `bits`-bit ALU form as the sign-extended value its
+    imm8/imm32 field holds (see _choose_imm); EncodeError if none does."""
+    if bits == 32:
+        if not -(1 << 31) <= imm < (1 << 32):
+            raise EncodeError(f"immediate {imm:#x} does not fit 32 bits")
+        return s32(imm)
+    v = s64(imm) if imm >= 0 else imm
+    if not fits_i32(v):
+        raise EncodeError(f"immediate {imm:#x} does not fit a sign-extended imm32")
+    return v
+
+
 def _choose_imm(small: Optional[Callable], big: Callable, bits: int,
                 acc: Optional[Callable] = None) -> Callable[..., bytes]:
     """Pick the imm8 form when the (sign-extended) immediate allows it, else the
-    short accumulator form (op rax, imm32) for rax, else the general imm32 form."""
-    norm = s64 if bits == 64 else s32
+    short accumulator form (op rax, imm32) for rax, else the general imm32 form.
+
+    An immediate in -128..127 is its own value in both sizes (the fast path).
+    ``encode.method`` appends through the forms' compiled methods directly
+    (looked up on first use: see insn)."""
+    forms = (small, big, acc)
+    methods: List[Optional[Callable]] = []       # compiled methods of forms
 
     def encode(dst, imm: int) -> bytes:
-        if bits == 32 and not -(1 << 31) <= imm < (1 << 32):
-            raise EncodeError(f"immediate {imm:#x} does not fit 32 bits")
-        v = norm(imm) if bits == 32 or imm >= 0 else imm
-        if bits == 64 and not fits_i32(v):
-            raise EncodeError(f"immediate {imm:#x} does not fit a sign-extended imm32")
-        if small is not None and fits_i8(v):
+        if small is not None and -128 <= imm < 128:
+            return small(dst, imm)
+        v = _imm_value(imm, bits)
+        if small is not None and -128 <= v < 128:
             return small(dst, v)
         if acc is not None and dst == RAX:
             return acc(v)
         return big(dst, v)
+
+    def method(self, dst, imm: int) -> None:
+        s, b, a = methods or _compiled_methods(forms, methods)
+        if s is not None and -128 <= imm < 128:
+            return s(self, dst, imm)
+        v = _imm_value(imm, bits)
+        if s is not None and -128 <= v < 128:
+            return s(self, dst, v)
+        if a is not None and dst == RAX:
+            return a(self, v)
+        return b(self, dst, v)
     encode.nargs = 2
+    encode.method = method
     return encode
+
+
+def _compiled_methods(forms: Tuple[Optional[Callable], ...],
+                      out: List[Optional[Callable]]) -> List[Optional[Callable]]:
+    """out[:] = the compiled Assembler methods of forms (None stays None)."""
+    out[:] = [f and f.compiled_method() for f in forms]
+    return out
 
 
 # =================================================================== forms
@@ -654,7 +695,9 @@ class Assembler:
         self.buf += NOP_n(pad)
 
     # ---- jumps to labels -----------------------------------------------
-    def _jump(self, head: bytes, size: int, lab: Label) -> None:
+    def jump(self, head: bytes, size: int, lab: Label) -> None:
+        """head (the bytes of a jump up to its displacement), then a size-byte
+        displacement to lab (fixed up when lab is bound)."""
         self.buf += head
         pos = len(self.buf)
         self.buf += bytes(size)
@@ -663,16 +706,16 @@ class Assembler:
             self._patch(pos, size, lab)
 
     def J_l(self, c: int, lab: Label) -> None:
-        self._jump(bytes([0x0F, 0x80 + c]), 4, lab)
+        self.jump(bytes([0x0F, 0x80 + c]), 4, lab)
 
     def J_l8(self, c: int, lab: Label) -> None:
-        self._jump(bytes([0x70 + c]), 1, lab)
+        self.jump(bytes([0x70 + c]), 1, lab)
 
     def JMP_l(self, lab: Label) -> None:
-        self._jump(b"\xE9", 4, lab)
+        self.jump(b"\xE9", 4, lab)
 
     def JMP_l8(self, lab: Label) -> None:
-        self._jump(b"\xEB", 1, lab)
+        self.jump(b"\xEB", 1, lab)
 
     def _patch(self, pos: int, size: int, lab: Label) -> None:
         rel = lab.pos - (pos + size)
@@ -691,15 +734,15 @@ class Assembler:
         return rel
 
     def JMP_abs(self, target: int) -> None:
-        self.buf += JMP_rel32(self._rel_to(target, 5))
+        self.JMP_rel32(self._rel_to(target, 5))
         self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     def CALL_abs(self, target: int) -> None:
-        self.buf += CALL_rel32(self._rel_to(target, 5))
+        self.CALL_rel32(self._rel_to(target, 5))
         self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     def J_abs(self, c: int, target: int) -> None:
-        self.buf += Jcc_rel32(c, self._rel_to(target, 6))
+        self.Jcc_rel32(c, self._rel_to(target, 6))
         self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     # ---- result ----------------------------------------------------------
@@ -752,6 +795,8 @@ def _asm_MOV_ri(self, r: int, imm: int) -> None:
     if rr is not None and rr[0] <= imm < rr[1]:
         self.buf += MOV_ri64(r, imm)
         self._call_cand = (len(self.buf), r, imm)
+    elif 0 <= imm < (1 << 32):
+        self.MOV32_ri(r, imm)                   # MOV_ri's choice, without its calls
     else:
         self.buf += MOV_ri(r, imm)
 
