@@ -606,6 +606,21 @@ def test_prologue_abi(h):
     assert h.cg.epilogue_addr == h.stub_base + h.stub.epilogue
 
 
+def test_prebuilt_boilerplate_is_the_encoders():
+    """The block boilerplate that codegen.py keeps as bytes is what the
+    encoder would emit for the same instructions."""
+    from usermode.translate.x86 import codegen as cg
+    from usermode.translate.x86 import encoder as e
+    jne = e.Jcc_rel32(e.CC_NE, 0)[:-4]
+    assert cg.EXIT_REQUEST_CHECK == e.CMP32_mi(e.Mem(e.RBP, cg.ENV_EXIT_REQUEST_OFFSET), 0) + jne
+    assert cg.STORE_PC_IMM32 + b"\x78\x56\x34\x12" == \
+        e.MOV_mi(e.Mem(e.RBP, cg.ENV_PC_OFFSET), 0x12345678)
+    assert cg.GOTO_TB_JMP == e.JMP_rel32(0)
+    assert cg.MOV_RAX_IMM64 + bytes(range(1, 9)) == e.MOV_ri64(e.RAX, 0x0807060504030201)
+    assert cg.hot_count_tail() == (e.SUB32_mi(e.Mem(e.RAX, cg.tb_hot_offset()), 1)
+                                   + e.Jcc_rel32(e.CC_E, 0)[:-4])
+
+
 def test_exit_tb_value_and_insn_map(h):
     b = IRBuilder()
     b.insn_start(0x1000)

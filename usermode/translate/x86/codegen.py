@@ -47,7 +47,7 @@ from ..ir import EXIT_HOT, EXIT_LOOKUP, Const, Label, Op
 from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
-                      RDX, RSI, RSP, Assembler, EncodeError, Mem)
+                      RDX, RSI, RSP, SUB32_mi, Assembler, EncodeError, Mem)
 from .addrfold import fold_addresses
 from .live import LiveRanges, live_ranges
 from .ops import SCRATCH, CodegenError, Loc, OpLowering
@@ -62,6 +62,14 @@ ENV_EXIT_REQUEST_OFFSET = 52                      # CPUHeader.exit_request
 ENV_ARG_REGS = (RSI, RDX, RCX, R8, R9)            # helper args after env in rdi
 PLAIN_ARG_REGS = (RDI, RSI, RDX, RCX, R8, R9)     # helper args without env
 TERMINATORS = ("goto_tb", "exit_tb", "goto_ptr", "br")
+# the fixed instructions of every block, prebuilt (per block only the field
+# after each is new): the exit-request check up to jne's rel32, env->pc = imm32
+# up to the imm32, the goto_tb jmp (rel32 0), movabs rax up to the imm64
+EXIT_REQUEST_CHECK = bytes((0x83, 0x7D, ENV_EXIT_REQUEST_OFFSET, 0x00,  # cmp dword [rbp+52], 0
+                            0x0F, 0x80 | CC_NE))                        # jne rel32
+STORE_PC_IMM32 = bytes((0x48, 0xC7, 0x45, ENV_PC_OFFSET))               # mov qword [rbp+0], imm32
+GOTO_TB_JMP = b"\xE9\x00\x00\x00\x00"                                   # jmp rel32 0
+MOV_RAX_IMM64 = b"\x48\xB8"                                             # movabs rax, imm64
 # registers that hold temps (never rsp, rbp = env, r14 = guest base, nor the
 # lowering's scratch registers rax, rcx, rdx, rsi)
 TEMP_REGS_CALLER = (RDI, R8, R9, R10, R11)        # clobbered by helper calls
@@ -99,6 +107,7 @@ class GenResult(Record):
 
 
 _TB_HOT_OFFSET: List[int] = []
+_HOT_COUNT_TAIL: List[bytes] = []
 
 
 def tb_hot_offset() -> int:
@@ -107,6 +116,14 @@ def tb_hot_offset() -> int:
         from .. import _runtime
         _TB_HOT_OFFSET.append(_runtime.ffi.offsetof("TB", "hot"))
     return _TB_HOT_OFFSET[0]
+
+
+def hot_count_tail() -> bytes:
+    """The entry count after ``movabs rax, tb``: ``sub dword [rax+TB.hot], 1``
+    and je up to its rel32 (built once)."""
+    if not _HOT_COUNT_TAIL:
+        _HOT_COUNT_TAIL.append(SUB32_mi(Mem(RAX, tb_hot_offset()), 1) + bytes((0x0F, 0x80 | CC_E)))
+    return _HOT_COUNT_TAIL[0]
 
 
 def _runtime_helper_addr(name: str) -> int:
@@ -270,8 +287,7 @@ class BlockGen(OpLowering):
     def gen_exit_request_check(self):
         """At block entry: leave if CPUHeader.exit_request is set (a signal)."""
         lab = self.a.label("exit_request")
-        self.a.CMP32_mi(Mem(ENV_REG, ENV_EXIT_REQUEST_OFFSET), 0)
-        self.a.J_l(CC_NE, lab)
+        self.a.jump(EXIT_REQUEST_CHECK, 4, lab)
         return lab
 
     def gen_hot_count(self):
@@ -279,21 +295,19 @@ class BlockGen(OpLowering):
         entry down in its TB (TB.hot); leave when it reaches 0."""
         A = self.a
         lab = A.label("hot")
-        A.MOV_ri64(RAX, self.tb_addr)              # always imm64: relocatable (tcache)
+        A.buf += MOV_RAX_IMM64 + self.tb_addr.to_bytes(8, "little")  # relocatable (tcache)
         self.tb_relocs.append((A.pos - 8, 0))
-        A.SUB32_mi(Mem(RAX, tb_hot_offset()), 1)
-        A.J_l(CC_E, lab)
+        A.jump(hot_count_tail(), 4, lab)
         return lab
 
     def gen_store_pc(self, pc: int) -> None:
         """env->pc = pc (an imm32 store when the value sign-extends to itself)."""
         A = self.a
-        env_pc = Mem(ENV_REG, ENV_PC_OFFSET)
         if 0 <= pc < (1 << 31):
-            A.MOV_mi(env_pc, pc)
+            A.buf += STORE_PC_IMM32 + pc.to_bytes(4, "little")
         else:
             A.MOV_ri(RAX, pc)
-            A.MOV_mr(env_pc, RAX)
+            A.MOV_mr(Mem(ENV_REG, ENV_PC_OFFSET), RAX)
 
     def gen_entry_stub(self, lab, pc: int, exit_code: int) -> None:
         """Out of line, for a leave at block entry: env->pc = the block's pc
@@ -318,10 +332,10 @@ class BlockGen(OpLowering):
         A = self.a
         A.align_field(1, 4)                       # rel32 of the jmp: one atomic store
         self.res.jmp_insn[n] = A.pos
-        A.JMP_rel32(0)
+        A.buf += GOTO_TB_JMP
         self.res.jmp_reset[n] = A.pos
         self.gen_store_pc(pc)
-        A.MOV_ri64(RAX, self.tb_addr | n)           # always imm64: relocatable (tcache)
+        A.buf += MOV_RAX_IMM64 + (self.tb_addr | n).to_bytes(8, "little")  # relocatable
         self.tb_relocs.append((A.pos - 8, n))
         A.JMP_abs(self.cg.epilogue_addr)
 
