@@ -1,10 +1,14 @@
 """cffi build script for the native runtime (run by setuptools at install time).
 
-Builds the extension module ``usermode.translate._runtime`` from runtime.c.
-By hand: ``python usermode/translate/runtime/build.py`` builds it in place.
+Builds the extension module ``usermode.translate._runtime`` from runtime.c,
+and writes usermode/translate/x86/_forms.py, the x86 encoder's instruction
+forms as Python source (byte-compiled with the package, so a run need not
+compile them: see x86/encoder.py, _form_code), when this script is loaded.
+By hand: ``python usermode/translate/runtime/build.py`` builds both in place.
 """
 import os
 import re
+import sys
 
 from cffi import FFI
 
@@ -22,6 +26,19 @@ def _cdef_text() -> str:
     return "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
 
 
+def write_x86_forms() -> None:
+    """Write x86/_forms.py from the encoder modules of this source tree."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    sys.path.insert(0, root)
+    try:
+        from usermode.translate.x86 import encoder, fp_encoder, vec_encoder  # noqa: F401
+    finally:
+        sys.path.remove(root)
+    with open(os.path.join(root, "usermode", "translate", "x86", "_forms.py"), "w") as f:
+        f.write(encoder.form_module_text())
+
+
+write_x86_forms()
 ffibuilder = FFI()
 ffibuilder.cdef(_cdef_text() + _read("fp_helpers.h")            # + floating point
                 + _read("neon_helpers.h"))                        # + vector (NEON)
