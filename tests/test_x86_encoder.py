@@ -330,3 +330,18 @@ def test_align_field():
             a.align_field(1)
             assert (base + a.pos + 1) % 4 == 0
             a.JMP_rel32(0)
+
+
+def test_install_time_forms_module_has_every_form():
+    """x86/_forms.py (written by runtime/build.py) is form_module_text(): the
+    code of every form's source, keyed by that source; a form found there
+    encodes as one compiled from its source."""
+    from usermode.translate.x86 import encoder as e, fp_encoder, vec_encoder  # noqa: F401
+    ns = {}
+    exec(e.form_module_text(), ns)
+    assert set(ns["FORMS"]) == {e._form_source(p)[0] for p in e._INSN_PARTS}
+    src, glb = e._form_source(e._INSN_PARTS[0])
+    enc = ns["FORMS"][src][0]
+    mod = compile(src, "<test>", "exec")
+    exec(mod, glb)
+    assert enc.__code__.co_code == glb["encode"].__code__.co_code
