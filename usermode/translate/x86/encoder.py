@@ -211,6 +211,7 @@ def rel32(n: int) -> _Part:
 
 _STRUCT = {1: struct.Struct("<B"), 2: struct.Struct("<H"), 4: struct.Struct("<I"),
            8: struct.Struct("<Q")}
+_REL32 = struct.Struct("<i")                          # a jump's displacement
 
 
 def _bad_reg(r):
@@ -314,7 +315,7 @@ def _load_prebuilt() -> List[Dict[str, Tuple[Callable, Callable]]]:
     try:
         from . import _forms
         _PREBUILT.append(_forms.FORMS)
-    except ImportError:
+    except (ImportError, SyntaxError):                # not built, or cut short
         _PREBUILT.append({})
     return _PREBUILT
 
@@ -775,7 +776,7 @@ class Assembler:
                 raise EncodeError(f"short jump to {lab.name} out of range ({rel})")
             self.buf[pos] = rel & 0xFF
         else:
-            struct.pack_into("<i", self.buf, pos, rel)
+            _REL32.pack_into(self.buf, pos, rel)
 
     # ---- absolute targets ----------------------------------------------
     def _rel_to(self, target: int, insn_len: int) -> int:
@@ -785,11 +786,11 @@ class Assembler:
         return rel
 
     def JMP_abs(self, target: int) -> None:
-        self.JMP_rel32(self._rel_to(target, 5))
+        self.buf += b"\xE9" + self._rel_to(target, 5).to_bytes(4, "little", signed=True)
         self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     def CALL_abs(self, target: int) -> None:
-        self.CALL_rel32(self._rel_to(target, 5))
+        self.buf += b"\xE8" + self._rel_to(target, 5).to_bytes(4, "little", signed=True)
         self.relocs.append(("rel32", len(self.buf) - 4, target))
 
     def J_abs(self, c: int, target: int) -> None:
