@@ -22,6 +22,12 @@ one with the most fixed bits wins (then the one added first), so a specific
 encoding (MOV) can sit beside a general one (ORR) without ordering games.
 `xform` maps field names to functions applied after extraction (e.g. the T32
 modified-immediate expansion); `extra` adds constant fields.
+
+`add_lazy` registers patterns that are built only when first needed: the
+encoding spaces that hold all of them, and a function returning them.  The
+first instruction decoded in one of those spaces loads them, into the place
+in the pattern order where add_lazy was called, so decoding gives exactly
+what adding them right away would have given.
 """
 from __future__ import annotations
 
@@ -186,12 +192,42 @@ class Decoder:
         # patterns grouped by the key bits they fix: [(key mask, {key value: [(rank, p)]})]
         self._groups: Optional[List[Tuple[int, Dict[int, List[Tuple[int, Pattern]]]]]] = None
         self._cache: Dict[int, Optional[Tuple[Pattern, Dict[str, int]]]] = {}
+        self._lazy: List[_Lazy] = []            # not loaded yet, in the order of add_lazy
 
     def add(self, *pats: Pattern) -> None:
         for p in pats:
-            if p.width != self.width:
-                raise ValueError(f"{p.name}: width {p.width} in a {self.width}-bit decoder")
+            self._check_width(p)
             self.patterns.append(p)
+        self._reset()
+
+    def add_lazy(self, spaces: Sequence[Tuple[int, int]],
+                 load: Callable[[], Sequence[Pattern]]) -> None:
+        """Patterns to add here later: load() returns them, and each must lie in
+        one of the encoding spaces (mask, value); see the module docstring."""
+        lz = _Lazy(load, len(self.patterns))
+        lz.stubs = [Pattern("(lazy)", m, v, [], lz, width=self.width) for m, v in spaces]
+        self._lazy.append(lz)
+        self._reset()
+
+    def _load_lazy(self, lz: _Lazy) -> None:
+        k = self._lazy.index(lz)
+        del self._lazy[k]
+        pats = list(lz.load())
+        for p in pats:
+            self._check_width(p)
+            if not any(p.mask & s.mask == s.mask and p.value & s.mask == s.value
+                       for s in lz.stubs):
+                raise ValueError(f"{p.name}: outside the encoding spaces it was loaded for")
+        self.patterns[lz.at:lz.at] = pats
+        for later in self._lazy[k:]:
+            later.at += len(pats)
+        self._reset()
+
+    def _check_width(self, p: Pattern) -> None:
+        if p.width != self.width:
+            raise ValueError(f"{p.name}: width {p.width} in a {self.width}-bit decoder")
+
+    def _reset(self) -> None:
         self._buckets = {}
         self._groups = None
         self._cache.clear()
@@ -214,7 +250,10 @@ class Decoder:
                 groups.setdefault(self._key(p.mask), {}).setdefault(
                     self._key(p.value), []).append((rank, p))
             self._groups = list(groups.items())
-        hits: List[Tuple[int, Pattern]] = []
+        # the spaces of patterns not loaded yet come first (rank -1)
+        hits: List[Tuple[int, Pattern]] = [
+            (-1, s) for lz in self._lazy for s in lz.stubs
+            if key & self._key(s.mask) == self._key(s.value)]
         for km, by_value in self._groups:
             hit = by_value.get(key & km)
             if hit:
@@ -235,6 +274,9 @@ class Decoder:
         result = None
         for p in bucket:
             if insn & p.mask == p.value:
+                if p.trans.__class__ is _Lazy:      # the space of patterns not loaded yet
+                    self._load_lazy(p.trans)
+                    return self.decode(insn)
                 f = p.extract(insn)        # (compiles p._exclude too)
                 if not (p._exclude and p.excluded(f)):
                     result = (p, f)
@@ -243,6 +285,17 @@ class Decoder:
             self._cache.clear()
         self._cache[insn] = result
         return result
+
+
+class _Lazy:
+    """Patterns of Decoder.add_lazy: load() returns them, to be inserted at
+    Decoder.patterns[at] (their place in the order patterns were added).
+    Each stub is an encoding space, a Pattern whose trans is this _Lazy."""
+
+    def __init__(self, load: Callable[[], Sequence[Pattern]], at: int):
+        self.load = load
+        self.at = at
+        self.stubs: List[Pattern] = []
 
 
 def _rank(rank_pattern: Tuple[int, Pattern]) -> int:
