@@ -149,6 +149,8 @@ def _compile(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
 
 _BIT_MASK = str.maketrans("01.-x", "11000")     # diagram -> mask / value digits
 _BIT_VALUE = str.maketrans("01.-x", "01000")
+_FIELD_WIDTH: Dict[str, Tuple[int, bool]] = {}  # "N" / "sN" -> (N, signed), as met
+_FIXED_BITS: Dict[str, Tuple[int, int]] = {}     # a run of fixed bits -> (mask, value), as met
 
 
 def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
@@ -157,28 +159,41 @@ def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
             extra: Optional[Dict[str, int]] = None, width: int = 32) -> Pattern:
     """Compile one encoding diagram into a Pattern."""
     fields: List[Tuple[str, int, int, bool]] = []
-    bits: List[str] = []        # the diagram, fields as '.' runs
+    mask = value = 0
     pos = width
     for tok in spec.split():
         if ":" in tok:
             fname, w = tok.split(":")
-            sgn = w.startswith("s")
-            n = int(w[1:] if sgn else w)
+            n, sgn = _FIELD_WIDTH.get(w) or _field_width(w)
             pos -= n
             fields.append((fname, pos, n, sgn))
-            bits.append("." * n)
+            mask <<= n
+            value <<= n
         else:
-            pos -= len(tok)
-            bits.append(tok)
-    diagram = "".join(bits)
-    if diagram.strip("01.-x"):
-        bad = next(t for t in spec.split() if ":" not in t and t.strip("01.-x"))
-        raise ValueError(f"{name}: bad token {bad!r}")
-    if pos != 0 or len(diagram) != width:
+            n = len(tok)
+            pos -= n
+            m, v = _FIXED_BITS.get(tok) or _fixed_bits(name, tok)
+            mask = mask << n | m
+            value = value << n | v
+    if pos != 0:
         raise ValueError(f"{name}: pattern covers {width - pos} bits, expected {width}: {spec}")
-    return Pattern(name, int(diagram.translate(_BIT_MASK), 2),
-                   int(diagram.translate(_BIT_VALUE), 2), fields, trans, dict(exclude or {}),
+    return Pattern(name, mask, value, fields, trans, dict(exclude or {}),
                    dict(xform or {}), dict(extra or {}), width, spec)
+
+
+def _field_width(w: str) -> Tuple[int, bool]:
+    """(N, signed) of a field's width "N" or "sN" (remembered)."""
+    sgn = w.startswith("s")
+    _FIELD_WIDTH[w] = res = (int(w[1:] if sgn else w), sgn)
+    return res
+
+
+def _fixed_bits(name: str, tok: str) -> Tuple[int, int]:
+    """(mask, value) of a run of fixed bits like 01.1 (remembered)."""
+    if tok.strip("01.-x"):
+        raise ValueError(f"{name}: bad token {tok!r}")
+    _FIXED_BITS[tok] = res = (int(tok.translate(_BIT_MASK), 2), int(tok.translate(_BIT_VALUE), 2))
+    return res
 
 
 class Decoder:
@@ -187,6 +202,7 @@ class Decoder:
     def __init__(self, width: int, key_bits: Sequence[Tuple[int, int]]):
         self.width = width
         self.key_bits = list(key_bits)          # (shift, nbits) pieces
+        self._key = _key_function(self.key_bits)    # insn -> its bucket key
         self.patterns: List[Pattern] = []
         self._buckets: Dict[int, List[Pattern]] = {}
         # patterns grouped by the key bits they fix: [(key mask, {key value: [(rank, p)]})]
@@ -235,25 +251,20 @@ class Decoder:
     def extend(self, pats: Iterable[Pattern]) -> None:
         self.add(*pats)
 
-    def _key(self, insn: int) -> int:
-        k = 0
-        for shift, n in self.key_bits:
-            k = (k << n) | ((insn >> shift) & ((1 << n) - 1))
-        return k
-
     def _bucket(self, key: int) -> List[Pattern]:
         """Patterns that can match instructions with this key, best first (built lazily)."""
         if self._groups is None:
             ordered = sorted(enumerate(self.patterns), key=lambda ip: (-ip[1].fixed_bits, ip[0]))
+            # the spaces of patterns not loaded yet come first (rank -1)
+            ranked = [(-1, s) for lz in self._lazy for s in lz.stubs]
+            ranked += ((rank, p) for rank, (_i, p) in enumerate(ordered))
             groups: Dict[int, Dict[int, List[Tuple[int, Pattern]]]] = {}
-            for rank, (_i, p) in enumerate(ordered):
-                groups.setdefault(self._key(p.mask), {}).setdefault(
-                    self._key(p.value), []).append((rank, p))
+            key_of = self._key
+            for rank, p in ranked:
+                groups.setdefault(key_of(p.mask), {}).setdefault(
+                    key_of(p.value), []).append((rank, p))
             self._groups = list(groups.items())
-        # the spaces of patterns not loaded yet come first (rank -1)
-        hits: List[Tuple[int, Pattern]] = [
-            (-1, s) for lz in self._lazy for s in lz.stubs
-            if key & self._key(s.mask) == self._key(s.value)]
+        hits: List[Tuple[int, Pattern]] = []
         for km, by_value in self._groups:
             hit = by_value.get(key & km)
             if hit:
@@ -296,6 +307,25 @@ class _Lazy:
         self.load = load
         self.at = at
         self.stubs: List[Pattern] = []
+
+
+def _key_function(key_bits: Sequence[Tuple[int, int]]) -> Callable[[int], int]:
+    """insn -> the concatenation of its key bit pieces (shift, nbits), MSB first."""
+    if len(key_bits) == 1:
+        (s, n), = key_bits
+        m = (1 << n) - 1
+        return lambda insn: insn >> s & m
+    if len(key_bits) == 2:
+        (s1, n1), (s2, n2) = key_bits
+        m1, m2 = (1 << n1) - 1, (1 << n2) - 1
+        return lambda insn: (insn >> s1 & m1) << n2 | insn >> s2 & m2
+
+    def key(insn: int) -> int:
+        k = 0
+        for shift, n in key_bits:
+            k = (k << n) | ((insn >> shift) & ((1 << n) - 1))
+        return k
+    return key
 
 
 def _rank(rank_pattern: Tuple[int, Pattern]) -> int:
