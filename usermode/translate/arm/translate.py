@@ -57,6 +57,8 @@ T16 = Decoder(16, key_bits=[(6, 10)])
 
 # trans_* modules that most programs never need, loaded when an instruction
 # first falls in the encoding spaces (mask, value) that hold all their patterns
+# (per decoder: a module's patterns for a decoder not named here are never
+# loaded; tests/test_arm_tables.py checks the lazy and eager decoders agree)
 _NEON_DP = {"A32": [(0xFE000000, 0xF2000000)],      # 1111 001x: Advanced SIMD data processing
             "T32": [(0xEF000000, 0xEF000000)]}      # 111x 1111
 _CORE_TO_SCALAR = {"A32": [(0x0F000E10, 0x0E000A10)],   # coprocessor 101x register transfers
