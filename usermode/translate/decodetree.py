@@ -22,6 +22,12 @@ one with the most fixed bits wins (then the one added first), so a specific
 encoding (MOV) can sit beside a general one (ORR) without ordering games.
 `xform` maps field names to functions applied after extraction (e.g. the T32
 modified-immediate expansion); `extra` adds constant fields.
+
+`add_lazy` registers patterns that are built only when first needed: the
+encoding spaces that hold all of them, and a function returning them.  The
+first instruction decoded in one of those spaces loads them, into the place
+in the pattern order where add_lazy was called, so decoding gives exactly
+what adding them right away would have given.
 """
 from __future__ import annotations
 
@@ -143,6 +149,8 @@ def _compile(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
 
 _BIT_MASK = str.maketrans("01.-x", "11000")     # diagram -> mask / value digits
 _BIT_VALUE = str.maketrans("01.-x", "01000")
+_FIELD_WIDTH: Dict[str, Tuple[int, bool]] = {}  # "N" / "sN" -> (N, signed), as met
+_FIXED_BITS: Dict[str, Tuple[int, int]] = {}     # a run of fixed bits -> (mask, value), as met
 
 
 def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
@@ -151,28 +159,41 @@ def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
             extra: Optional[Dict[str, int]] = None, width: int = 32) -> Pattern:
     """Compile one encoding diagram into a Pattern."""
     fields: List[Tuple[str, int, int, bool]] = []
-    bits: List[str] = []        # the diagram, fields as '.' runs
+    mask = value = 0
     pos = width
     for tok in spec.split():
         if ":" in tok:
             fname, w = tok.split(":")
-            sgn = w.startswith("s")
-            n = int(w[1:] if sgn else w)
+            n, sgn = _FIELD_WIDTH.get(w) or _field_width(w)
             pos -= n
             fields.append((fname, pos, n, sgn))
-            bits.append("." * n)
+            mask <<= n
+            value <<= n
         else:
-            pos -= len(tok)
-            bits.append(tok)
-    diagram = "".join(bits)
-    if diagram.strip("01.-x"):
-        bad = next(t for t in spec.split() if ":" not in t and t.strip("01.-x"))
-        raise ValueError(f"{name}: bad token {bad!r}")
-    if pos != 0 or len(diagram) != width:
+            n = len(tok)
+            pos -= n
+            m, v = _FIXED_BITS.get(tok) or _fixed_bits(name, tok)
+            mask = mask << n | m
+            value = value << n | v
+    if pos != 0:
         raise ValueError(f"{name}: pattern covers {width - pos} bits, expected {width}: {spec}")
-    return Pattern(name, int(diagram.translate(_BIT_MASK), 2),
-                   int(diagram.translate(_BIT_VALUE), 2), fields, trans, dict(exclude or {}),
+    return Pattern(name, mask, value, fields, trans, dict(exclude or {}),
                    dict(xform or {}), dict(extra or {}), width, spec)
+
+
+def _field_width(w: str) -> Tuple[int, bool]:
+    """(N, signed) of a field's width "N" or "sN" (remembered)."""
+    sgn = w.startswith("s")
+    _FIELD_WIDTH[w] = res = (int(w[1:] if sgn else w), sgn)
+    return res
+
+
+def _fixed_bits(name: str, tok: str) -> Tuple[int, int]:
+    """(mask, value) of a run of fixed bits like 01.1 (remembered)."""
+    if tok.strip("01.-x"):
+        raise ValueError(f"{name}: bad token {tok!r}")
+    _FIXED_BITS[tok] = res = (int(tok.translate(_BIT_MASK), 2), int(tok.translate(_BIT_VALUE), 2))
+    return res
 
 
 class Decoder:
@@ -181,17 +202,48 @@ class Decoder:
     def __init__(self, width: int, key_bits: Sequence[Tuple[int, int]]):
         self.width = width
         self.key_bits = list(key_bits)          # (shift, nbits) pieces
+        self._key = _key_function(self.key_bits)    # insn -> its bucket key
         self.patterns: List[Pattern] = []
         self._buckets: Dict[int, List[Pattern]] = {}
         # patterns grouped by the key bits they fix: [(key mask, {key value: [(rank, p)]})]
         self._groups: Optional[List[Tuple[int, Dict[int, List[Tuple[int, Pattern]]]]]] = None
         self._cache: Dict[int, Optional[Tuple[Pattern, Dict[str, int]]]] = {}
+        self._lazy: List[_Lazy] = []            # not loaded yet, in the order of add_lazy
 
     def add(self, *pats: Pattern) -> None:
         for p in pats:
-            if p.width != self.width:
-                raise ValueError(f"{p.name}: width {p.width} in a {self.width}-bit decoder")
+            self._check_width(p)
             self.patterns.append(p)
+        self._reset()
+
+    def add_lazy(self, spaces: Sequence[Tuple[int, int]],
+                 load: Callable[[], Sequence[Pattern]]) -> None:
+        """Patterns to add here later: load() returns them, and each must lie in
+        one of the encoding spaces (mask, value); see the module docstring."""
+        lz = _Lazy(load, len(self.patterns))
+        lz.stubs = [Pattern("(lazy)", m, v, [], lz, width=self.width) for m, v in spaces]
+        self._lazy.append(lz)
+        self._reset()
+
+    def _load_lazy(self, lz: _Lazy) -> None:
+        k = self._lazy.index(lz)
+        del self._lazy[k]
+        pats = list(lz.load())
+        for p in pats:
+            self._check_width(p)
+            if not any(p.mask & s.mask == s.mask and p.value & s.mask == s.value
+                       for s in lz.stubs):
+                raise ValueError(f"{p.name}: outside the encoding spaces it was loaded for")
+        self.patterns[lz.at:lz.at] = pats
+        for later in self._lazy[k:]:
+            later.at += len(pats)
+        self._reset()
+
+    def _check_width(self, p: Pattern) -> None:
+        if p.width != self.width:
+            raise ValueError(f"{p.name}: width {p.width} in a {self.width}-bit decoder")
+
+    def _reset(self) -> None:
         self._buckets = {}
         self._groups = None
         self._cache.clear()
@@ -199,20 +251,18 @@ class Decoder:
     def extend(self, pats: Iterable[Pattern]) -> None:
         self.add(*pats)
 
-    def _key(self, insn: int) -> int:
-        k = 0
-        for shift, n in self.key_bits:
-            k = (k << n) | ((insn >> shift) & ((1 << n) - 1))
-        return k
-
     def _bucket(self, key: int) -> List[Pattern]:
         """Patterns that can match instructions with this key, best first (built lazily)."""
         if self._groups is None:
             ordered = sorted(enumerate(self.patterns), key=lambda ip: (-ip[1].fixed_bits, ip[0]))
+            # the spaces of patterns not loaded yet come first (rank -1)
+            ranked = [(-1, s) for lz in self._lazy for s in lz.stubs]
+            ranked += ((rank, p) for rank, (_i, p) in enumerate(ordered))
             groups: Dict[int, Dict[int, List[Tuple[int, Pattern]]]] = {}
-            for rank, (_i, p) in enumerate(ordered):
-                groups.setdefault(self._key(p.mask), {}).setdefault(
-                    self._key(p.value), []).append((rank, p))
+            key_of = self._key
+            for rank, p in ranked:
+                groups.setdefault(key_of(p.mask), {}).setdefault(
+                    key_of(p.value), []).append((rank, p))
             self._groups = list(groups.items())
         hits: List[Tuple[int, Pattern]] = []
         for km, by_value in self._groups:
@@ -235,6 +285,9 @@ class Decoder:
         result = None
         for p in bucket:
             if insn & p.mask == p.value:
+                if p.trans.__class__ is _Lazy:      # the space of patterns not loaded yet
+                    self._load_lazy(p.trans)
+                    return self.decode(insn)
                 f = p.extract(insn)        # (compiles p._exclude too)
                 if not (p._exclude and p.excluded(f)):
                     result = (p, f)
@@ -243,6 +296,36 @@ class Decoder:
             self._cache.clear()
         self._cache[insn] = result
         return result
+
+
+class _Lazy:
+    """Patterns of Decoder.add_lazy: load() returns them, to be inserted at
+    Decoder.patterns[at] (their place in the order patterns were added).
+    Each stub is an encoding space, a Pattern whose trans is this _Lazy."""
+
+    def __init__(self, load: Callable[[], Sequence[Pattern]], at: int):
+        self.load = load
+        self.at = at
+        self.stubs: List[Pattern] = []
+
+
+def _key_function(key_bits: Sequence[Tuple[int, int]]) -> Callable[[int], int]:
+    """insn -> the concatenation of its key bit pieces (shift, nbits), MSB first."""
+    if len(key_bits) == 1:
+        (s, n), = key_bits
+        m = (1 << n) - 1
+        return lambda insn: insn >> s & m
+    if len(key_bits) == 2:
+        (s1, n1), (s2, n2) = key_bits
+        m1, m2 = (1 << n1) - 1, (1 << n2) - 1
+        return lambda insn: (insn >> s1 & m1) << n2 | insn >> s2 & m2
+
+    def key(insn: int) -> int:
+        k = 0
+        for shift, n in key_bits:
+            k = (k << n) | ((insn >> shift) & ((1 << n) - 1))
+        return k
+    return key
 
 
 def _rank(rank_pattern: Tuple[int, Pattern]) -> int:

@@ -23,14 +23,16 @@ Conventions for trans functions:
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
+import importlib
+from functools import partial
+from typing import Callable, Dict, List, Optional, Tuple
 
 from ..._record import Record
 
 from ..cpustate import EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_UNDEF
 from .. import fastsys as _fastsys
 from .. import tcache as _tcache
-from ..decodetree import Decoder
+from ..decodetree import Decoder, Pattern
 from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder, Label,
                   Value)
 from .cpu import (EXCEPTION, EXC_ARG, EXC_ARG2, FLAG_CF, FLAG_NF, FLAG_VF, FLAG_ZF, PC,
@@ -52,6 +54,29 @@ DISAS_UPDATE = 3      # state changed in a way that needs a new block at next pc
 A32 = Decoder(32, key_bits=[(20, 8), (4, 4)])
 T32 = Decoder(32, key_bits=[(20, 9), (15, 1)])   # hw1[12:4] and hw2[15]
 T16 = Decoder(16, key_bits=[(6, 10)])
+
+# trans_* modules that most programs never need, loaded when an instruction
+# first falls in the encoding spaces (mask, value) that hold all their patterns
+# (per decoder: a module's patterns for a decoder not named here are never
+# loaded; tests/test_arm_tables.py checks the lazy and eager decoders agree)
+_NEON_DP = {"A32": [(0xFE000000, 0xF2000000)],      # 1111 001x: Advanced SIMD data processing
+            "T32": [(0xEF000000, 0xEF000000)]}      # 111x 1111
+_CORE_TO_SCALAR = {"A32": [(0x0F000E10, 0x0E000A10)],   # coprocessor 101x register transfers
+                   "T32": [(0xEF000E10, 0xEE000A10)]}
+_VFP_DP = {"A32": [(0x0F000E10, 0x0E000A00)],       # coprocessor 101x data processing
+           "T32": [(0xEF000E10, 0xEE000A00)]}
+_LAZY_TABLES = {
+    "trans_neon_2misc": _NEON_DP,
+    "trans_neon_3diff": _NEON_DP,
+    "trans_neon_3same": _NEON_DP,
+    "trans_neon_imm": _NEON_DP,
+    "trans_neon_perm": {d: _NEON_DP[d] + _CORE_TO_SCALAR[d] for d in _NEON_DP},  # + VDUP (core)
+    "trans_neon_scalar": _NEON_DP,
+    "trans_neon_shift": _NEON_DP,
+    "trans_vfp_arith": _VFP_DP,
+    "trans_vfp_cmp": _VFP_DP,
+    "trans_vfp_cvt": _VFP_DP,
+}
 
 ARM_COND_AL = 0xE
 
@@ -557,20 +582,37 @@ _loaded = False
 
 
 def _load_tables() -> None:
-    """Import the trans_* modules; each registers its patterns on A32/T32/T16."""
+    """Register the patterns of the trans_* modules on A32/T32/T16."""
     global _loaded
     if _loaded:
         return
     _loaded = True
-    import importlib
+    _register({"A32": A32, "T32": T32, "T16": T16}, _table_modules())
+
+
+def _table_modules() -> List[str]:
+    """The names of the trans_* modules, sorted."""
     import os
     # (a directory listing, not pkgutil.iter_modules: that imports inspect, ~10 ms)
     here = os.path.dirname(__file__)
-    names = sorted(e.name[:-3] for e in os.scandir(here)
-                   if e.name.startswith("trans_") and e.name.endswith(".py"))
+    return sorted(e.name[:-3] for e in os.scandir(here)
+                  if e.name.startswith("trans_") and e.name.endswith(".py"))
+
+
+def _register(decoders: Dict[str, Decoder], names: List[str]) -> None:
+    """Add the patterns of the modules `names`, in order, to the decoders (by the
+    name of their list in a module: A32, T32, T16); those of _LAZY_TABLES
+    are imported when an instruction first falls in their encoding spaces."""
     for name in names:
-        mod = importlib.import_module(f"{__package__}.{name}")
-        for dec_name, dec in (("A32", A32), ("T32", T32), ("T16", T16)):
-            pats = getattr(mod, dec_name, None)
-            if pats:
-                dec.extend(pats)
+        spaces = _LAZY_TABLES.get(name)
+        for dec_name, dec in decoders.items():
+            if spaces is None:
+                dec.extend(_module_patterns(name, dec_name))
+            elif dec_name in spaces:
+                dec.add_lazy(spaces[dec_name], partial(_module_patterns, name, dec_name))
+
+
+def _module_patterns(name: str, dec_name: str) -> List[Pattern]:
+    """The patterns a trans_* module defines for one decoder (imports it)."""
+    mod = importlib.import_module(f"{__package__}.{name}")
+    return getattr(mod, dec_name, None) or []
