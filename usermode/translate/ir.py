@@ -126,7 +126,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
-    from typing import Any, List, Optional, Tuple, Union
+    from typing import Any, Dict, List, Optional, Tuple, Union
     ValueLike = Union["Value", int]
 
 from .._record import Frozen, FrozenRecord, Members, Record
@@ -136,11 +136,12 @@ _set = object.__setattr__
 
 class Type(Members):
     """A value's width: I32 or I64 (.bits, and .mask of that many ones)."""
-    __slots__ = ("bits", "mask")
+    __slots__ = ("bits", "mask", "consts")
 
     def __init__(self, name: str, value: int):
         super().__init__(name, value)
         self.bits, self.mask = value, (1 << value) - 1
+        self.consts: Dict[int, Const] = {}     # the shared Consts of this type (see const())
 
 
 Type.define(I32=32, I64=64)
@@ -261,6 +262,21 @@ class Const(FrozenRecord, Value):
         return f"${self.value:#x}"
 
 
+CONSTS_MAX = 65536      # shared Consts kept per type (more are made afresh)
+
+
+def const(v: int, ty: Type = I32) -> Const:
+    """Const(v, ty), shared: the one made before for the same v and type when
+    there is one (a Const is immutable and compared by value, so which copy
+    an op holds does not matter; sharing saves building it again)."""
+    c = ty.consts.get(v)
+    if c is None:
+        c = Const(v, ty)
+        if len(ty.consts) < CONSTS_MAX:
+            ty.consts[v] = c
+    return c
+
+
 class Label:
     def __init__(self, id: int):
         self.id = id
@@ -315,7 +331,7 @@ class IRBuilder:
 
     @staticmethod
     def const(v: int, ty: Type = I32) -> Const:
-        return Const(v, ty)
+        return const(v, ty)
 
     @staticmethod
     def glob(name: str, offset: int, type: Type = I32) -> Global:
@@ -326,7 +342,7 @@ class IRBuilder:
         return Label(self._nlabels)
 
     def _v(self, x: ValueLike, ty: Type) -> Value:
-        return Const(x, ty) if isinstance(x, int) else x
+        return const(x, ty) if isinstance(x, int) else x
 
     def emit(self, name: str, *args) -> None:
         self.ops.append(Op(name, args))
@@ -425,8 +441,8 @@ def _int_emitters():
     def binop(name):
         def f(self, d, a, b):
             ty = d.type
-            self.ops.append(Op(name, (d, Const(a, ty) if isinstance(a, int) else a,
-                                      Const(b, ty) if isinstance(b, int) else b)))
+            self.ops.append(Op(name, (d, const(a, ty) if isinstance(a, int) else a,
+                                      const(b, ty) if isinstance(b, int) else b)))
             return d
         return f
 
@@ -434,12 +450,12 @@ def _int_emitters():
         src_ty = _UNOP_SRC_TYPE.get(name)
         if src_ty is None:
             def f(self, d, a):
-                self.ops.append(Op(name, (d, Const(a, d.type) if isinstance(a, int) else a)))
+                self.ops.append(Op(name, (d, const(a, d.type) if isinstance(a, int) else a)))
                 return d
         else:
             def f(self, d, a):
                 d.type      # (as _unop: d must be a Value)
-                self.ops.append(Op(name, (d, Const(a, src_ty) if isinstance(a, int) else a)))
+                self.ops.append(Op(name, (d, const(a, src_ty) if isinstance(a, int) else a)))
                 return d
         return f
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from ..ir import I32, I64, Const, Global, MemOp, Value
+from ..ir import I32, I64, Const, Global, MemOp, Value, const
 from .cpu import DREG, LAYOUT
 
 # Single-precision views: S2n is the low word of Dn, S2n+1 the high word.
@@ -37,7 +37,7 @@ def base_reg(ctx, rn: int) -> Value:
 def addr_add(ctx, base: Value, off: int) -> Value:
     """base + off as a value (a Const folds; otherwise a new temp)."""
     if isinstance(base, Const):
-        return Const((base.value + off) & 0xFFFFFFFF, I32)
+        return const((base.value + off) & 0xFFFFFFFF, I32)
     t = ctx.tmp()
     if off:
         ctx.b.add(t, base, off & 0xFFFFFFFF)

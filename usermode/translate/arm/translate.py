@@ -34,7 +34,7 @@ from .. import fastsys as _fastsys
 from .. import tcache as _tcache
 from ..decodetree import Decoder, Pattern
 from ..ir import (EXIT_EXCEPTION, EXIT_SYSCALL, I32, I64, Cond, Const, IRBuilder, Label,
-                  Value)
+                  Value, const)
 from .cpu import (EXCEPTION, EXC_ARG, EXC_ARG2, FLAG_CF, FLAG_NF, FLAG_VF, FLAG_ZF, PC,
                   REG, TB_FLAGS, TBFLAG_IT_SHIFT, TBFLAG_THUMB)
 from .runtime_config import configure_runtime
@@ -133,7 +133,7 @@ class DisasContext:
 
     @staticmethod
     def const(v: int) -> Const:
-        return Const(v, I32)
+        return const(v, I32)
 
     @property
     def next_pc(self) -> int:
@@ -185,7 +185,7 @@ class DisasContext:
 
     def _set_tb_flags(self, new_flags: int) -> None:
         if new_flags != self.flags:
-            self.b.mov(TB_FLAGS, Const(new_flags, I64))
+            self.b.mov(TB_FLAGS, const(new_flags, I64))
 
     def gen_goto(self, dest: int, thumb: Optional[bool] = None, slot: int = 0) -> None:
         """Direct branch to dest (chainable); optionally switch ARM/Thumb."""
@@ -227,12 +227,12 @@ class DisasContext:
                       exc_arg: Optional[int] = None) -> None:
         """Stop at this instruction (pc defaults to it) and report excp to Python."""
         b = self.b
-        b.mov(PC, Const(self.pc if pc is None else pc, I64))
+        b.mov(PC, const(self.pc if pc is None else pc, I64))
         self._set_tb_flags(self.flags_here())
-        b.mov(EXCEPTION, Const(excp, I32))
-        b.mov(EXC_ARG2, Const(arg2, I64))
+        b.mov(EXCEPTION, const(excp, I32))
+        b.mov(EXC_ARG2, const(arg2, I64))
         if exc_arg is not None:
-            b.mov(EXC_ARG, Const(exc_arg, I64))
+            b.mov(EXC_ARG, const(exc_arg, I64))
         b.exit_tb(EXIT_EXCEPTION)
         self.is_jmp = DISAS_NORETURN
 
@@ -257,7 +257,7 @@ class DisasContext:
             slow, done = b.label(), b.label()
             gen_fast_syscalls(self, slow, done)
             b.set_label(slow)
-        b.mov(PC, Const(self.next_pc, I64))
+        b.mov(PC, const(self.next_pc, I64))
         self._set_tb_flags(self.flags_after())
         b.exit_tb(EXIT_SYSCALL)
         self.is_jmp = DISAS_NORETURN
@@ -507,7 +507,7 @@ def _goto_next(ctx: DisasContext, slot: int) -> None:
     """Continue at the next instruction, in the IT state that follows."""
     flags = (TBFLAG_THUMB if ctx.thumb else 0) | (ctx.itstate << TBFLAG_IT_SHIFT)
     if flags != ctx.flags:
-        ctx.b.mov(TB_FLAGS, Const(flags, I64))
+        ctx.b.mov(TB_FLAGS, const(flags, I64))
     ctx.b.goto_tb(slot, ctx.next_pc)
 
 
@@ -573,7 +573,7 @@ def _end_at(ctx: DisasContext, pc: int) -> None:
     """End the block; execution continues at pc in the current state."""
     flags = (TBFLAG_THUMB if ctx.thumb else 0) | (ctx.itstate << TBFLAG_IT_SHIFT)
     if flags != ctx.flags:
-        ctx.b.mov(TB_FLAGS, Const(flags, I64))
+        ctx.b.mov(TB_FLAGS, const(flags, I64))
     ctx.b.goto_tb(0, pc)
     ctx.is_jmp = DISAS_JUMP
 
