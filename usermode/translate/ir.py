@@ -132,6 +132,7 @@ if TYPE_CHECKING:
 from .._record import Frozen, FrozenRecord, Members, Record
 
 _set = object.__setattr__
+_new = object.__new__
 
 
 class Type(Members):
@@ -321,8 +322,12 @@ class IRBuilder:
 
     # ---- values -------------------------------------------------------
     def temp(self, ty: Type = I32) -> Temp:
-        t = Temp(self._ntemps, ty)
-        self._ntemps += 1
+        """A new temp: Temp(ntemps, ty), built without the call to __init__."""
+        n = self._ntemps
+        self._ntemps = n + 1
+        t = _new(Temp)
+        _set(t, "index", n)
+        _set(t, "type", ty)
         return t
 
     @property
