@@ -104,34 +104,16 @@ def _compile(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
     is signed), then `extra` (dict.update), then each `xform` in turn:
     fn(value) for a name already present, else fn(dict so far).
     """
-    pieces: Dict[str, List[Tuple[int, int, int]]] = {}
-    signed: Dict[str, bool] = {}
-    for name, shift, width, sgn in fields:
-        pieces.setdefault(name, []).append((shift, width, (1 << width) - 1))
-        signed[name] = signed.get(name, False) or sgn
-    if all(len(p) == 1 and not signed[n] for n, p in pieces.items()):
+    names = {name for name, _s, _w, _sgn in fields}
+    if len(names) == len(fields) and True not in {sgn for _n, _s, _w, sgn in fields}:
         # the common case: every field is one unsigned piece
-        plain = tuple((n, p[0][0], p[0][2]) for n, p in pieces.items())
+        plain = tuple((n, s, (1 << w) - 1) for n, s, w, _sgn in fields)
 
         def base(insn: int) -> Dict[str, int]:
             return {n: insn >> s & m for n, s, m in plain}
     else:
-        spec = []
-        for n, p in pieces.items():
-            total = sum(w for _s, w, _m in p)
-            spec.append((n, tuple(p), 1 << (total - 1) if signed[n] else 0, 1 << total))
-        spec = tuple(spec)
-
-        def base(insn: int) -> Dict[str, int]:
-            out = {}
-            for n, p, sign, full in spec:
-                v = 0
-                for s, w, m in p:
-                    v = v << w | insn >> s & m
-                out[n] = v - full if v & sign else v
-            return out
-
-    present = set(pieces) | set(extra)
+        base = _pieces_extractor(fields)
+    present = names | set(extra)
     steps = tuple((name, fn, name in present) for name, fn in xform.items())
     if extra or steps:
         def extract(insn: int) -> Dict[str, int]:
@@ -145,6 +127,30 @@ def _compile(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
     checks = tuple((name, bad, None) if isinstance(bad, int) else (name, None, bad)
                    for name, bad in exclude.items())
     return extract, checks
+
+
+def _pieces_extractor(fields: List[Tuple[str, int, int, bool]]) -> Callable[[int], Dict[str, int]]:
+    """insn -> its fields, for fields made of several pieces or signed (see _compile)."""
+    pieces: Dict[str, List[Tuple[int, int, int]]] = {}
+    signed: Dict[str, bool] = {}
+    for name, shift, width, sgn in fields:
+        pieces.setdefault(name, []).append((shift, width, (1 << width) - 1))
+        signed[name] = signed.get(name, False) or sgn
+    spec = []
+    for n, p in pieces.items():
+        total = sum(w for _s, w, _m in p)
+        spec.append((n, tuple(p), 1 << (total - 1) if signed[n] else 0, 1 << total))
+    spec = tuple(spec)
+
+    def base(insn: int) -> Dict[str, int]:
+        out = {}
+        for n, p, sign, full in spec:
+            v = 0
+            for s, w, m in p:
+                v = v << w | insn >> s & m
+            out[n] = v - full if v & sign else v
+        return out
+    return base
 
 
 _BIT_MASK = str.maketrans("01.-x", "11000")     # diagram -> mask / value digits
