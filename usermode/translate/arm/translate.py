@@ -449,7 +449,27 @@ def _code_u16_u32(ctx: DisasContext, addr: int, n: int) -> int:
 
 
 def _fetch(ctx: DisasContext) -> bool:
-    """Read the encoding at ctx.pc into ctx.insn / ctx.insn_len."""
+    """Read the encoding at ctx.pc into ctx.insn / ctx.insn_len: straight from
+    the prefetched code when it holds the next 4 bytes, else _fetch_read."""
+    code = ctx.code
+    off = ctx.pc - ctx.code_base
+    if not 0 <= off <= len(code) - 4:
+        return _fetch_read(ctx)
+    if ctx.thumb:
+        hw1 = code[off] | code[off + 1] << 8
+        if hw1 >= 0xE800:           # hw1[15:11] is 0b11101, 0b11110 or 0b11111: 32 bits
+            ctx.insn, ctx.insn_len = hw1 << 16 | code[off + 2] | code[off + 3] << 8, 4
+        else:
+            ctx.insn, ctx.insn_len = hw1, 2
+    else:
+        ctx.insn = code[off] | code[off + 1] << 8 | code[off + 2] << 16 | code[off + 3] << 24
+        ctx.insn_len = 4
+    return True
+
+
+def _fetch_read(ctx: DisasContext) -> bool:
+    """_fetch, reading each halfword or word on its own where the prefetched
+    code does not hold it (a fetch fault is raised by the read that faults)."""
     if ctx.thumb:
         hw1 = _code_u16_u32(ctx, ctx.pc, 2)
         if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
