@@ -287,6 +287,9 @@ class Label:
 
 
 class Op(Record):
+    """One IR op.  (IRBuilder's most frequent emitters make theirs with
+    object.__new__ and two attribute stores: the same Op, without the cost
+    of calling __init__.)"""
     _fields = ("name", "args")
 
     def __init__(self, name: str, args: Tuple[Any, ...]):
@@ -350,7 +353,10 @@ class IRBuilder:
         return const(x, ty) if isinstance(x, int) else x
 
     def emit(self, name: str, *args) -> None:
-        self.ops.append(Op(name, args))
+        op = _new(Op)
+        op.name = name
+        op.args = args
+        self.ops.append(op)
 
     # ---- generic op emitters (d first) ---------------------------------
     def _binop(self, name: str, d: Value, a: ValueLike, b: ValueLike) -> Value:
@@ -418,7 +424,10 @@ class IRBuilder:
         return d
 
     def insn_start(self, pc: int) -> None:
-        self.ops.append(Op("insn_start", (pc,)))
+        op = _new(Op)
+        op.name = "insn_start"
+        op.args = (pc,)
+        self.ops.append(op)
 
     def goto_tb(self, n: int, pc: int) -> None:
         self.emit("goto_tb", n, pc)
@@ -446,8 +455,11 @@ def _int_emitters():
     def binop(name):
         def f(self, d, a, b):
             ty = d.type
-            self.ops.append(Op(name, (d, const(a, ty) if isinstance(a, int) else a,
-                                      const(b, ty) if isinstance(b, int) else b)))
+            op = _new(Op)
+            op.name = name
+            op.args = (d, const(a, ty) if isinstance(a, int) else a,
+                       const(b, ty) if isinstance(b, int) else b)
+            self.ops.append(op)
             return d
         return f
 
@@ -455,12 +467,18 @@ def _int_emitters():
         src_ty = _UNOP_SRC_TYPE.get(name)
         if src_ty is None:
             def f(self, d, a):
-                self.ops.append(Op(name, (d, const(a, d.type) if isinstance(a, int) else a)))
+                op = _new(Op)
+                op.name = name
+                op.args = (d, const(a, d.type) if isinstance(a, int) else a)
+                self.ops.append(op)
                 return d
         else:
             def f(self, d, a):
                 d.type      # (as _unop: d must be a Value)
-                self.ops.append(Op(name, (d, const(a, src_ty) if isinstance(a, int) else a)))
+                op = _new(Op)
+                op.name = name
+                op.args = (d, const(a, src_ty) if isinstance(a, int) else a)
+                self.ops.append(op)
                 return d
         return f
 
