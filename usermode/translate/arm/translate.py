@@ -492,26 +492,19 @@ def _translate_one(ctx: DisasContext) -> None:
             # IT instruction itself is never inside an IT block; conditions
             # from ITSTATE[7:4]
             ctx.gen_skip_unless(ctx.itstate >> 4)
-    else:
-        cond = ctx.insn >> 28
-        if cond != 0xF:
-            ctx.gen_skip_unless(cond)
-    if ctx.thumb:
         hit = (T32 if ctx.insn_len == 4 else T16).decode(ctx.insn)
     else:
+        if ctx.insn >> 28 < ARM_COND_AL:     # (AL and the 0xF space run unconditionally)
+            ctx.gen_skip_unless(ctx.insn >> 28)
         hit = A32.decode(ctx.insn)
-    ok = False
-    if hit is not None:
-        pat, fields = hit
-        ok = pat.trans(ctx, fields)
-    if not ok:
+    if hit is None or not hit[0].trans(ctx, hit[1]):
         ctx.undef()
     if ctx.thumb:
         # the IT instruction sets ctx.itstate itself and marks that with
         # ctx.it_set; otherwise ITSTATE advances after each instruction
         if ctx.it_set:
             ctx.it_set = False
-        else:
+        elif ctx.itstate:
             ctx.itstate = _it_advance(ctx.itstate)
     if ctx.cond_label is not None:
         if ctx.is_jmp in (DISAS_NEXT, DISAS_UPDATE):
