@@ -9,33 +9,72 @@ Numbers are those of arch/arm/tools/syscall.tbl (the cross toolchain's
 asm/unistd-eabi.h; checked by the tests).  64-bit arguments arrive in
 even/odd register pairs (pread64: r4:r5, ftruncate64: r2:r3).
 
+A row names its handler by module (``I.sys_write``: sys_io.sys_write); the
+module is imported when lookup() first returns the row, so a run imports only
+the handler modules of the calls it makes.
+
 Usage::
 
     from usermode.syscalls.arm_table import SYSCALLS, lookup
-    row = SYSCALLS[4]            # Row(nr=4, name='write', handler=sys_write, ...)
+    row = lookup(4)              # Row(nr=4, name='write', handler=sys_write, ...)
+    SYSCALLS[4].name             # 'write'
     lookup(9999)                 # a row with the -ENOSYS handler, spec None
 """
 from __future__ import annotations
 
 import errno
-from collections import namedtuple
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Optional
 
-from .arm_names import QEMU_ARM_STRACE
 from .strace import DEFAULT
-from . import sys_arm as A, sys_dirent as D, sys_fs as F, sys_io as I, sys_mem as M
-from . import sys_proc as P, sys_signal as S, sys_time as T
-from . import sys_exec as X, sys_fdkind as K, sys_fork as FK, sys_fsattr as FA, sys_ids as ID
-from . import sys_poll as PL, sys_sockmsg as SM, sys_socket as SO, sys_timer as TM
-from . import sys_xfer as XF, sys_xattr as XA, sys_futex as FX
+from . import sys_arm as A, sys_signal as S
+from .._record import Record
 
 SILENT = "silent"
 
 
-# nr, name, handler, args (strace spec), result (strace result kind or None)
-Row = namedtuple("Row", "nr name handler args result", defaults=(None,))
+class Row(Record):
+    """nr, name, handler, args (strace spec), result (strace result kind or None)."""
+    __slots__ = _fields = ("nr", "name", "handler", "args", "result")
+
+    def __init__(self, nr: int, name: str, handler, args, result: Optional[str] = None):
+        self.nr, self.name, self.handler, self.args, self.result = nr, name, handler, args, result
+
+
+class _Handler:
+    """A handler named by module and function, imported on first use: a run
+    imports only the handler modules of the calls it makes (lookup() puts
+    the function itself in the row)."""
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def resolve(self) -> Callable:
+        return getattr(__import__(f"{__package__}.{self.module}", fromlist=[self.name]), self.name)
+
+    def __call__(self, *args):
+        return self.resolve()(*args)
+
+
+class _Handlers:
+    """A handler module of this package: ``I.sys_write`` is a _Handler."""
+    __slots__ = ("module",)
+
+    def __init__(self, module: str):
+        self.module = module
+
+    def __getattr__(self, name: str) -> _Handler:
+        return _Handler(self.module, name)
+
+
+# the handler modules, by the names the rows use
+D, F, I, M = (_Handlers(m) for m in ("sys_dirent", "sys_fs", "sys_io", "sys_mem"))
+P, T, X, K = (_Handlers(m) for m in ("sys_proc", "sys_time", "sys_exec", "sys_fdkind"))
+FK, FA, ID, PL = (_Handlers(m) for m in ("sys_fork", "sys_fsattr", "sys_ids", "sys_poll"))
+SM, SO, TM, XF = (_Handlers(m) for m in ("sys_sockmsg", "sys_socket", "sys_timer", "sys_xfer"))
+XA, FX = (_Handlers(m) for m in ("sys_xattr", "sys_futex"))
 
 
 def sys_enosys(proc, *_):
@@ -312,9 +351,12 @@ def lookup(nr: int) -> Row:
     """The row for `nr`; unimplemented numbers get -ENOSYS with qemu's strace name."""
     row = SYSCALLS.get(nr)
     if row is not None:
+        if row.handler.__class__ is _Handler:
+            row = SYSCALLS[nr] = Row(nr, row.name, row.handler.resolve(), row.args, row.result)
         return row
     if A.ARM_NR_BASE < nr <= A.ARM_NR_LAST_PRIVATE:
         return Row(nr, f"arm_private_{nr:#x}", sys_enosys, SILENT)
+    from .arm_names import QEMU_ARM_STRACE
     known = QEMU_ARM_STRACE.get(nr)
     if known is not None:
         return Row(nr, known[0], sys_enosys, known[1])
