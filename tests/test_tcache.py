@@ -349,3 +349,18 @@ def test_entry_stub_does_not_depend_on_its_address():
     a, b = gen_stub(0x7f0000000000), gen_stub(0x1000)
     assert (a.code, a.prologue, a.ret0, a.epilogue) == (b.code, b.prologue, b.ret0, b.epilogue)
     assert a.ret0 < a.epilogue < len(a.code)
+
+
+def test_version_stamp_keeps_the_sources_digest(tmp_path):
+    so = tcache._runtime_so()[0]
+    stamp = str(tmp_path / tcache.STAMP)
+    v = tcache.translator_version(so)
+    assert tcache.translator_version(so, stamp) == v            # hashed, stamp written
+    with open(stamp, "rb") as f:
+        key = f.read()[:16]
+    with open(stamp, "wb") as f:                                 # same stat: believed
+        f.write(key + b"x" * 20)
+    assert tcache.translator_version(so, stamp) != v
+    with open(stamp, "wb") as f:                                 # other stat: hashed again
+        f.write(b"\0" * 16 + b"x" * 20)
+    assert tcache.translator_version(so, stamp) == v
