@@ -364,3 +364,13 @@ def test_version_stamp_keeps_the_sources_digest(tmp_path):
     with open(stamp, "wb") as f:                                 # other stat: hashed again
         f.write(b"\0" * 16 + b"x" * 20)
     assert tcache.translator_version(so, stamp) == v
+
+
+def test_page_hash_follows_the_page_content(tmp_path):
+    tc = tcache.TranslationCache(str(tmp_path), 0, 0, 0)
+    page = bytearray(tcache.PAGE)
+    read = lambda addr, n: bytes(page[:n])          # noqa: E731
+    h = tc._page_hash(read, 0x10000)
+    assert tc._page_hash(read, 0x10000) == h == tcache._h16(bytes(page))
+    page[5] = 1
+    assert tc._page_hash(read, 0x10000) == tcache._h16(bytes(page)) != h

@@ -76,6 +76,7 @@ _GLEN = struct.Struct("<H")                # the body header's last field: guest
 _RELOC = struct.Struct("<BIq")           # kind, offset in code, value
 R_TB, R_EPI, R_SO64, R_SO32 = 1, 2, 3, 4
 NO_JMP = 0xFFFFFFFF
+HASHED_PAGES = 256          # pages whose last hashed content is kept (_page_hash)
 ALIGN_QUICK = 0x80          # in a body's align byte: a quick block's code (first tier)
 _ALIGN_OFFSET = 24          # the body's align field
 
@@ -416,6 +417,7 @@ class TranslationCache:
         self.pages: Dict[int, Tuple[bytes, Dict[Tuple[int, int], List[Entry]]]] = {}
         self.hits = self.misses = self.stored = 0
         self._pending = None
+        self._hashed: Dict[int, Tuple[bytes, bytes]] = {}     # page -> (content, hash)
         self._mode = _fastsys.mode()
 
     # ---- files ------------------------------------------------------------------
@@ -425,12 +427,22 @@ class TranslationCache:
         # part of the key too
         return os.path.join(self.dir, hx[:2], f"{page:x}-{hx}-m{_fastsys.mode()}.tc")
 
-    @staticmethod
-    def _page_hash(read_code, page: int) -> Optional[bytes]:
+    def _page_hash(self, read_code, page: int) -> Optional[bytes]:
+        """The hash of the page's current content (None if unreadable).  The
+        content last hashed is kept for HASHED_PAGES pages: an unchanged page
+        is compared, not hashed again (a first run asks at every block)."""
         try:
-            return _h16(read_code(page, PAGE))
+            data = read_code(page, PAGE)
         except Exception:
             return None
+        last = self._hashed.get(page)
+        if last is not None and last[0] == data:
+            return last[1]
+        if len(self._hashed) >= HASHED_PAGES:
+            self._hashed.clear()
+        h = _h16(data)
+        self._hashed[page] = (data, h)
+        return h
 
     def _load_page(self, page: int, page_hash: bytes):
         """The page file's records, indexed (pc, flags) -> [record]; a record is
