@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from usermode.syscalls import structs as S
-from usermode.syscalls.arm_table import ROWS, SYSCALLS, lookup
+from usermode.syscalls.arm_table import ROWS, SYSCALLS, _Handler, lookup
 from usermode.syscalls.hostsys import H
 from usermode.syscalls.xlat import (BitTable, MMAP_FLAGS, OPEN_FLAGS, PIPE2_FLAGS,
                                     PROT_FLAGS, bit)
@@ -222,3 +222,11 @@ def test_host_numbers_match_kernel_header():
 def test_private_arm_calls_are_rows():
     assert SYSCALLS[0xF0002].name == "cacheflush" and SYSCALLS[0xF0005].name == "set_tls"
     assert lookup(0xF0010).handler(None) == -38
+
+
+def test_every_handler_resolves():
+    # the table names its handlers; a misspelt one would only fail when called
+    for row in ROWS:
+        h = row.handler.resolve() if isinstance(row.handler, _Handler) else row.handler
+        assert callable(h), row.name
+    assert lookup(4).handler.__name__ == "sys_write" and SYSCALLS[4].handler is lookup(4).handler

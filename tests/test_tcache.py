@@ -349,3 +349,28 @@ def test_entry_stub_does_not_depend_on_its_address():
     a, b = gen_stub(0x7f0000000000), gen_stub(0x1000)
     assert (a.code, a.prologue, a.ret0, a.epilogue) == (b.code, b.prologue, b.ret0, b.epilogue)
     assert a.ret0 < a.epilogue < len(a.code)
+
+
+def test_version_stamp_keeps_the_sources_digest(tmp_path):
+    so = tcache._runtime_so()[0]
+    stamp = str(tmp_path / tcache.STAMP)
+    v = tcache.translator_version(so)
+    assert tcache.translator_version(so, stamp) == v            # hashed, stamp written
+    with open(stamp, "rb") as f:
+        key = f.read()[:16]
+    with open(stamp, "wb") as f:                                 # same stat: believed
+        f.write(key + b"x" * 20)
+    assert tcache.translator_version(so, stamp) != v
+    with open(stamp, "wb") as f:                                 # other stat: hashed again
+        f.write(b"\0" * 16 + b"x" * 20)
+    assert tcache.translator_version(so, stamp) == v
+
+
+def test_page_hash_follows_the_page_content(tmp_path):
+    tc = tcache.TranslationCache(str(tmp_path), 0, 0, 0)
+    page = bytearray(tcache.PAGE)
+    read = lambda addr, n: bytes(page[:n])          # noqa: E731
+    h = tc._page_hash(read, 0x10000)
+    assert tc._page_hash(read, 0x10000) == h == tcache._h16(bytes(page))
+    page[5] = 1
+    assert tc._page_hash(read, 0x10000) == tcache._h16(bytes(page)) != h

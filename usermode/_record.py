@@ -5,7 +5,11 @@ with exec), and importing dataclasses ~14 ms (inspect, ast, dis...).
 A subclass lists its fields in ``_fields`` (``_norepr``: those the repr
 leaves out) and writes its own ``__init__``; repr and == behave as the
 dataclass's (== compares the fields of objects of the same class; unhashable).
+
+Also stand-ins for enum.Enum (Members) and weakref.WeakKeyDictionary
+(WeakKeyTable).
 """
+from _weakref import ref
 
 
 class Record:
@@ -97,3 +101,21 @@ class Members(metaclass=_MembersMeta):
 
     def __deepcopy__(self, memo):
         return self
+
+
+class WeakKeyTable:
+    """A cheap stand-in for weakref.WeakKeyDictionary (importing weakref costs
+    ~1.5 ms) for keys compared by identity: get() and [key] = value; an
+    entry goes when its key is collected."""
+    __slots__ = ("_entries",)
+
+    def __init__(self):
+        self._entries = {}                  # id(key) -> (weak reference to key, value)
+
+    def get(self, key, default=None):
+        e = self._entries.get(id(key))
+        return e[1] if e is not None and e[0]() is key else default
+
+    def __setitem__(self, key, value) -> None:
+        entries, k = self._entries, id(key)
+        entries[k] = (ref(key, lambda _, k=k: entries.pop(k, None)), value)

@@ -32,6 +32,7 @@ Usage::
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
@@ -46,6 +47,9 @@ LOG_ITEMS = {"in_asm": "show target assembly code for each compiled TB",
              "op": "show micro ops (the IR) for each compiled TB",
              "out_asm": "show generated host assembly code for each compiled TB"}
 CPU_MODELS = ("max", "any", "cortex-a7", "cortex-a9", "cortex-a15")
+# the translator allocates many short-lived objects (IR, code) and few cycles:
+# the cyclic collector runs less often than Python's default (700, 10, 10)
+GC_THRESHOLDS = (50000, 20, 10)
 
 
 class UsageError(Exception):
@@ -236,6 +240,7 @@ def run_program(opts: Options, program: str, guest_args: List[str], guest_env: L
         fail(f"out of memory: {e}")
     from .translate import fastsys
     fastsys.configure(strace=opts.strace)     # the native syscall fast path (off with -strace)
+    gc.set_threshold(*GC_THRESHOLDS)
     engine = Engine(proc)
     status = engine.run()
     try:

@@ -21,15 +21,14 @@ code.  Usage::
 from __future__ import annotations
 
 import os
-import resource
 import struct
 import sys
-import weakref
+from _weakref import ref
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
-from .._record import Record
+from .._record import Record, WeakKeyTable
 from ..memory import GuestFault
 from . import host
 from .frame import FrameRequest, install_sigreturn_codes, setup_frame
@@ -118,7 +117,7 @@ class Pending:
 
 class Signals:
     def __init__(self, proc):
-        self._proc = weakref.ref(proc)
+        self._proc = ref(proc)
         self.pending = Pending()
         self.active = False                 # host dispositions/mask mirror the guest's
         self.host_mask: Optional[int] = None
@@ -334,6 +333,7 @@ def die_by_signal(sig: int) -> None:
     except Exception:
         pass
     try:
+        import resource
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ValueError, OSError):
         pass
@@ -350,7 +350,7 @@ def die_by_signal(sig: int) -> None:
     os._exit(128 + sig)
 
 
-_signals: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_signals = WeakKeyTable()
 
 
 def signals_of(proc) -> Signals:

@@ -52,7 +52,6 @@ from __future__ import annotations
 import errno
 
 from ..memory import GuestFault
-from . import strace
 from .arm_table import SILENT, SYSCALLS, Row, lookup
 from .hostsys import SysError
 
@@ -65,6 +64,7 @@ def dispatch(proc, nr: int, args) -> int:
     row = lookup(nr)
     trace = proc.options.strace and row.args != SILENT
     if trace:
+        from . import strace
         if row.args is None:
             strace.emit(f"{strace.line_prefix()}Unknown syscall {nr}\n")
         else:

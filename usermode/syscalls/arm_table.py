@@ -9,33 +9,72 @@ Numbers are those of arch/arm/tools/syscall.tbl (the cross toolchain's
 asm/unistd-eabi.h; checked by the tests).  64-bit arguments arrive in
 even/odd register pairs (pread64: r4:r5, ftruncate64: r2:r3).
 
+A row names its handler by module (``I.sys_write``: sys_io.sys_write); the
+module is imported when lookup() first returns the row, so a run imports only
+the handler modules of the calls it makes.
+
 Usage::
 
     from usermode.syscalls.arm_table import SYSCALLS, lookup
-    row = SYSCALLS[4]            # Row(nr=4, name='write', handler=sys_write, ...)
+    row = lookup(4)              # Row(nr=4, name='write', handler=sys_write, ...)
+    SYSCALLS[4].name             # 'write'
     lookup(9999)                 # a row with the -ENOSYS handler, spec None
 """
 from __future__ import annotations
 
 import errno
-from collections import namedtuple
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Optional
 
-from .arm_names import QEMU_ARM_STRACE
-from .strace import DEFAULT
-from . import sys_arm as A, sys_dirent as D, sys_fs as F, sys_io as I, sys_mem as M
-from . import sys_proc as P, sys_signal as S, sys_time as T
-from . import sys_exec as X, sys_fdkind as K, sys_fork as FK, sys_fsattr as FA, sys_ids as ID
-from . import sys_poll as PL, sys_sockmsg as SM, sys_socket as SO, sys_timer as TM
-from . import sys_xfer as XF, sys_xattr as XA, sys_futex as FX
+from . import sys_arm as A
+from .._record import Record
 
-SILENT = "silent"
+DEFAULT = "default"             # strace spec: qemu's generic six signed decimals
+SILENT = "silent"               # strace spec: qemu prints nothing
 
 
-# nr, name, handler, args (strace spec), result (strace result kind or None)
-Row = namedtuple("Row", "nr name handler args result", defaults=(None,))
+class Row(Record):
+    """nr, name, handler, args (strace spec), result (strace result kind or None)."""
+    __slots__ = _fields = ("nr", "name", "handler", "args", "result")
+
+    def __init__(self, nr: int, name: str, handler, args, result: Optional[str] = None):
+        self.nr, self.name, self.handler, self.args, self.result = nr, name, handler, args, result
+
+
+class _Handler:
+    """A handler named by module and function, imported on first use: a run
+    imports only the handler modules of the calls it makes (lookup() puts
+    the function itself in the row)."""
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def resolve(self) -> Callable:
+        return getattr(__import__(f"{__package__}.{self.module}", fromlist=[self.name]), self.name)
+
+    def __call__(self, *args):
+        return self.resolve()(*args)
+
+
+class _Handlers:
+    """A handler module of this package: ``I.sys_write`` is a _Handler."""
+    __slots__ = ("module",)
+
+    def __init__(self, module: str):
+        self.module = module
+
+    def __getattr__(self, name: str) -> _Handler:
+        return _Handler(self.module, name)
+
+
+# the handler modules, by the names the rows use
+D, F, I, M = (_Handlers(m) for m in ("sys_dirent", "sys_fs", "sys_io", "sys_mem"))
+P, T, X, K = (_Handlers(m) for m in ("sys_proc", "sys_time", "sys_exec", "sys_fdkind"))
+FK, FA, ID, PL = (_Handlers(m) for m in ("sys_fork", "sys_fsattr", "sys_ids", "sys_poll"))
+SM, SO, TM, XF = (_Handlers(m) for m in ("sys_sockmsg", "sys_socket", "sys_timer", "sys_xfer"))
+XA, FX, S = (_Handlers(m) for m in ("sys_xattr", "sys_futex", "sys_signal"))
 
 
 def sys_enosys(proc, *_):
@@ -61,6 +100,7 @@ ROWS = [
     Row(20, "getpid", P.sys_getpid, ()),
     Row(23, "setuid", ID.sys_setuid, DEFAULT),
     Row(24, "getuid", P.sys_getuid, ()),
+    Row(29, "pause", S.sys_pause, ()),
     Row(33, "access", F.sys_access, ("s", "access")),
     Row(36, "sync", FA.sys_sync, DEFAULT),
     Row(37, "kill", P.sys_kill, ("d", "sig")),
@@ -83,8 +123,11 @@ ROWS = [
     Row(64, "getppid", P.sys_getppid, ()),
     Row(65, "getpgrp", P.sys_getpgrp, ()),
     Row(66, "setsid", P.sys_setsid, ()),
+    Row(67, "sigaction", S.sys_sigaction, DEFAULT),
     Row(70, "setreuid", ID.sys_setreuid, ("u", "u")),
     Row(71, "setregid", ID.sys_setregid, DEFAULT),
+    Row(72, "sigsuspend", S.sys_sigsuspend, DEFAULT),
+    Row(73, "sigpending", S.sys_sigpending, DEFAULT),
     Row(75, "setrlimit", P.sys_setrlimit, DEFAULT),
     Row(77, "getrusage", P.sys_getrusage, DEFAULT),
     Row(78, "gettimeofday", T.sys_gettimeofday, ("p", "p"), "gettimeofday"),
@@ -104,9 +147,11 @@ ROWS = [
     Row(114, "wait4", FK.sys_wait4, DEFAULT),
     Row(116, "sysinfo", P.sys_sysinfo, DEFAULT),
     Row(118, "fsync", I.sys_fsync, ("d",)),
+    Row(119, "sigreturn", S.sys_sigreturn, DEFAULT, "sigreturn"),
     Row(120, "clone", FK.sys_clone, "clone"),
     Row(122, "uname", P.sys_uname, ("P",)),
     Row(125, "mprotect", M.sys_mprotect, ("p", "d", "prot")),
+    Row(126, "sigprocmask", S.sys_sigprocmask, DEFAULT),
     Row(132, "getpgid", P.sys_getpgid, ("d",)),
     Row(133, "fchdir", F.sys_fchdir, ("d",)),
     Row(136, "personality", ID.sys_personality, DEFAULT),
@@ -133,8 +178,13 @@ ROWS = [
     Row(170, "setresgid", ID.sys_setresgid, ("u", "u", "u")),
     Row(171, "getresgid", ID.sys_getresgid, DEFAULT),
     Row(172, "prctl", P.sys_prctl, DEFAULT),
+    Row(173, "rt_sigreturn", S.sys_rt_sigreturn, DEFAULT, "sigreturn"),
     Row(174, "rt_sigaction", S.sys_rt_sigaction, ("sig", "p", "p")),
     Row(175, "rt_sigprocmask", S.sys_rt_sigprocmask, ("how", "p", "p")),
+    Row(176, "rt_sigpending", S.sys_rt_sigpending, DEFAULT),
+    Row(177, "rt_sigtimedwait", S.sys_rt_sigtimedwait, DEFAULT),
+    Row(178, "rt_sigqueueinfo", S.sys_rt_sigqueueinfo, ("d", "d", "p")),
+    Row(179, "rt_sigsuspend", S.sys_rt_sigsuspend, DEFAULT),
     Row(180, "pread64", I.sys_pread64, DEFAULT),
     Row(181, "pwrite64", I.sys_pwrite64, DEFAULT),
     Row(182, "chown", FA.sys_chown, ("s", "d", "d")),
@@ -254,11 +304,13 @@ ROWS = [
     Row(342, "tee", XF.sys_tee, DEFAULT),
     Row(346, "epoll_pwait", PL.sys_epoll_pwait, DEFAULT),
     Row(348, "utimensat", FA.sys_utimensat, ("at", "s", "p", "atflags")),
+    Row(349, "signalfd", S.sys_signalfd, DEFAULT),
     Row(350, "timerfd_create", K.sys_timerfd_create, DEFAULT),
     Row(351, "eventfd", K.sys_eventfd, ("d",)),
     Row(352, "fallocate", XF.sys_fallocate, "fallocate"),
     Row(353, "timerfd_settime", K.sys_timerfd_settime, DEFAULT),
     Row(354, "timerfd_gettime", K.sys_timerfd_gettime, DEFAULT),
+    Row(355, "signalfd4", S.sys_signalfd4, DEFAULT),
     Row(356, "eventfd2", K.sys_eventfd2, ("d", "d")),
     Row(357, "epoll_create1", PL.sys_epoll_create1, ("d",)),
     Row(358, "dup3", I.sys_dup3, ("d", "d", "d")),
@@ -266,6 +318,7 @@ ROWS = [
     Row(360, "inotify_init1", K.sys_inotify_init1, DEFAULT),
     Row(361, "preadv", I.sys_preadv, DEFAULT),
     Row(362, "pwritev", I.sys_pwritev, DEFAULT),
+    Row(363, "rt_tgsigqueueinfo", S.sys_rt_tgsigqueueinfo, ("d", "d", "d", "p")),
     Row(365, "recvmmsg", SM.sys_recvmmsg, DEFAULT),
     Row(366, "accept4", SO.sys_accept4, DEFAULT),
     Row(369, "prlimit64", P.sys_prlimit64, DEFAULT),
@@ -293,6 +346,7 @@ ROWS = [
     Row(413, "pselect6_time64", PL.sys_pselect6_time64, None),
     Row(414, "ppoll_time64", PL.sys_ppoll_time64, None),
     Row(417, "recvmmsg_time64", SM.sys_recvmmsg_time64, None),
+    Row(421, "rt_sigtimedwait_time64", S.sys_rt_sigtimedwait_time64, None),
     Row(422, "futex_time64", FX.sys_futex_time64, None),
     Row(439, "faccessat2", F.sys_faccessat2, ("at", "s", "access", "atflags")),
     Row(441, "epoll_pwait2", PL.sys_epoll_pwait2, None),
@@ -304,17 +358,18 @@ ROWS = [
 
 SYSCALLS = {row.nr: row for row in ROWS}
 assert len(SYSCALLS) == len(ROWS), "duplicate syscall number in ROWS"
-# the signal calls that deliver (usermode.signals) take precedence
-SYSCALLS.update({row.nr: row for row in S.ROWS})
 
 
 def lookup(nr: int) -> Row:
     """The row for `nr`; unimplemented numbers get -ENOSYS with qemu's strace name."""
     row = SYSCALLS.get(nr)
     if row is not None:
+        if row.handler.__class__ is _Handler:
+            row = SYSCALLS[nr] = Row(nr, row.name, row.handler.resolve(), row.args, row.result)
         return row
     if A.ARM_NR_BASE < nr <= A.ARM_NR_LAST_PRIVATE:
         return Row(nr, f"arm_private_{nr:#x}", sys_enosys, SILENT)
+    from .arm_names import QEMU_ARM_STRACE
     known = QEMU_ARM_STRACE.get(nr)
     if known is not None:
         return Row(nr, known[0], sys_enosys, known[1])

@@ -13,12 +13,11 @@ Usage::
 """
 from __future__ import annotations
 
-import weakref
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Dict, Optional
 
-from .._record import Record
+from .._record import Record, WeakKeyTable
 
 SS_DISABLE = 2
 
@@ -48,7 +47,7 @@ class SyscallState(Record):
         self.exe_abs = exe_abs
 
 
-_states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_states = WeakKeyTable()
 
 
 def state_of(proc) -> SyscallState:

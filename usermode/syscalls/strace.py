@@ -27,9 +27,8 @@ import os
 import sys
 
 from . import strace_tables as T
+from .arm_table import DEFAULT
 from ..memory import GuestFault
-
-DEFAULT = "default"
 
 QEMU_ERRSTR = {512: "To be restarted", 513: "Successful exit from sigreturn"}
 
@@ -427,8 +426,10 @@ def line_prefix() -> str:
 
 def _register_more():
     from . import strace_more
+    from ..signals.strace_sig import result_sigreturn
     CALL_PRINTERS.update(strace_more.CALL_PRINTERS)
     RESULT_PRINTERS.update(strace_more.RESULT_PRINTERS)
+    RESULT_PRINTERS["sigreturn"] = result_sigreturn
 
 
 _register_more()

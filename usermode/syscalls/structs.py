@@ -137,17 +137,26 @@ class CStruct:
         self.fields = fields
         self.st = struct.Struct("<" + "".join(f for _, f in fields))
         self.size = self.st.size
-        self._offsets: Dict[str, Tuple[int, int]] = {}
-        self._slots: List[Tuple[str, int]] = []     # (name, number of values), pads skipped
+
+    def __getattr__(self, name: str):
+        """_offsets (field -> (offset, size)) and _slots ((field, number of
+        values), pads skipped), worked out on first use: a run uses few of
+        the module's structures."""
+        if name not in ("_offsets", "_slots"):
+            raise AttributeError(name)
+        offsets: Dict[str, Tuple[int, int]] = {}
+        slots: List[Tuple[str, int]] = []
         off = 0
-        for fname, fmt in fields:
+        for fname, fmt in self.fields:
             n = struct.calcsize("<" + fmt)
-            self._offsets[fname] = (off, n)
+            offsets[fname] = (off, n)
             off += n
             count, code = _count_code(fmt)
             if code == "x":
                 continue
-            self._slots.append((fname, 1 if code == "s" or not count else int(count)))
+            slots.append((fname, 1 if code == "s" or not count else int(count)))
+        self._offsets, self._slots = offsets, slots
+        return getattr(self, name)
 
     def offset(self, field: str) -> int:
         return self._offsets[field][0]

@@ -10,9 +10,6 @@ ARM and x86-64 Linux number signals alike and share the sigset layout, so
 masks pass to the host as they are; siginfo_t is converted
 (usermode.signals.siginfo).  kill, tkill and tgkill need no conversion.
 
-``ROWS`` holds the rows of the calls that arm_table.py does not list yet (for
-the syscall table, in arm_table's Row type).
-
 Usage::
 
     from usermode.syscalls.sys_signal import sys_rt_sigaction
@@ -302,41 +299,3 @@ def sys_signalfd4(proc, fd, mask, sizemask, flags, *_):
 
 def sys_signalfd(proc, fd, mask, sizemask, *_):
     return sys_signalfd4(proc, fd, mask, sizemask, 0)
-
-
-# ---- rows for arm_table.py ----------------------------------------------------------------
-# (nr, name, handler, strace spec[, strace result kind]): the spec is qemu
-# 7.2's (arm_names.py); None = qemu prints "Unknown syscall N"; result kind
-# "sigreturn" prints what qemu does (registered in strace.RESULT_PRINTERS)
-ROW_DATA = [
-    (29, "pause", sys_pause, ()),
-    (67, "sigaction", sys_sigaction, "default"),
-    (72, "sigsuspend", sys_sigsuspend, "default"),
-    (73, "sigpending", sys_sigpending, "default"),
-    (119, "sigreturn", sys_sigreturn, "default", "sigreturn"),
-    (126, "sigprocmask", sys_sigprocmask, "default"),
-    (173, "rt_sigreturn", sys_rt_sigreturn, "default", "sigreturn"),
-    (176, "rt_sigpending", sys_rt_sigpending, "default"),
-    (177, "rt_sigtimedwait", sys_rt_sigtimedwait, "default"),
-    (178, "rt_sigqueueinfo", sys_rt_sigqueueinfo, ("d", "d", "p")),
-    (179, "rt_sigsuspend", sys_rt_sigsuspend, "default"),
-    (349, "signalfd", sys_signalfd, "default"),
-    (355, "signalfd4", sys_signalfd4, "default"),
-    (363, "rt_tgsigqueueinfo", sys_rt_tgsigqueueinfo, ("d", "d", "d", "p")),
-    (421, "rt_sigtimedwait_time64", sys_rt_sigtimedwait_time64, None),
-]
-
-
-def __getattr__(name):
-    """ROWS, in arm_table's Row type (built on first use: arm_table imports
-    this module before it defines Row)."""
-    if name == "ROWS":
-        from .arm_table import Row
-        from .strace import DEFAULT, RESULT_PRINTERS
-        from ..signals.strace_sig import result_sigreturn
-        RESULT_PRINTERS.setdefault("sigreturn", result_sigreturn)
-        rows = [Row(nr, n, h, DEFAULT if d[0] == "default" else d[0], *d[1:])
-                for nr, n, h, *d in ROW_DATA]
-        globals()["ROWS"] = rows
-        return rows
-    raise AttributeError(name)

@@ -158,13 +158,6 @@ def _set_hot_threshold() -> bool:
     return n > 0
 
 
-def _register_signal_rows() -> None:
-    """The signal syscalls arm_table.py does not list yet (sys_signal.ROWS)."""
-    from ..syscalls import arm_table, sys_signal
-    for row in sys_signal.ROWS:
-        arm_table.SYSCALLS.setdefault(row.nr, row)
-
-
 class Engine:
     def __init__(self, proc, frontend: Optional[Frontend] = None):
         self.proc = proc
@@ -329,7 +322,6 @@ class Engine:
 
     # ---- exits -------------------------------------------------------------------
     def run(self) -> int:
-        _register_signal_rows()
         self.signals.start()
         self.signals.process()
         try:

@@ -15,7 +15,9 @@ share code at the same address (static libc start-up, shared libraries)
 share entries.  Only the KEEP_VERSIONS most recently used translator versions
 are kept (older directories are removed when a new version starts).  Never stale: the version hashes the translator's sources
 (usermode/translate/**.py), the native runtime (.so), the host CPU features
-the code generator uses and every PYQEMU_* variable; each entry also carries
+the code generator uses and every PYQEMU_* variable (sources and runtime are
+read again only when one's size or modification time changed, as Python's
+.pyc check does: the root's .sources file keeps their hash); each entry also carries
 a hash of its own guest bytes (blocks may end past the page), checked before
 use.  Safe with several processes: each new block is one O_APPEND write() of
 a self-checking record (length + hash), readers skip a torn tail, duplicates
@@ -74,6 +76,7 @@ _GLEN = struct.Struct("<H")                # the body header's last field: guest
 _RELOC = struct.Struct("<BIq")           # kind, offset in code, value
 R_TB, R_EPI, R_SO64, R_SO32 = 1, 2, 3, 4
 NO_JMP = 0xFFFFFFFF
+HASHED_PAGES = 256          # pages whose last hashed content is kept (_page_hash)
 ALIGN_QUICK = 0x80          # in a body's align byte: a quick block's code (first tier)
 _ALIGN_OFFSET = 24          # the body's align field
 
@@ -117,20 +120,54 @@ def _runtime_so() -> Tuple[str, int, int, int]:
     return path, base, lo, hi
 
 
-def translator_version(so_path: str) -> str:
-    """Hash of everything the generated code depends on besides the guest bytes."""
-    h = _blake2b(FORMAT, digest_size=20)
+def _sources_digest(so_path: str, stamp: Optional[str] = None) -> bytes:
+    """blake2b of the translator's sources (usermode/translate/**.py) and its
+    native runtime.  `stamp`: a file that keeps the digest under the files'
+    paths, sizes and modification times (what Python's own .pyc check looks
+    at), so that a run reads and hashes the files only after they changed."""
     root = os.path.dirname(os.path.abspath(__file__))
     files = []
     for d, dirs, names in os.walk(root):
         dirs[:] = sorted(x for x in dirs if x != "__pycache__")
         files += [os.path.join(d, n) for n in names if n.endswith(".py")]
-    for p in sorted(files):
-        h.update(os.path.relpath(p, root).encode() + b"\0")
+    files.sort()
+    key = None
+    if stamp is not None:
+        k = _blake2b(digest_size=16)
+        for p in files + [so_path]:
+            st = os.stat(p)
+            k.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        key = k.digest()
+        try:
+            with open(stamp, "rb") as f:
+                data = f.read()
+            if len(data) == 36 and data[:16] == key:
+                return data[16:]
+        except OSError:
+            pass
+    h = _blake2b(FORMAT, digest_size=20)
+    for p in files:
+        h.update(p[len(root) + 1:].encode() + b"\0")
         with open(p, "rb") as f:
             h.update(f.read())
     with open(so_path, "rb") as f:
         h.update(f.read())
+    digest = h.digest()
+    if key is not None:
+        tmp = f"{stamp}.{os.getpid()}"
+        try:
+            with open(tmp, "wb") as f:
+                f.write(key + digest)
+            os.replace(tmp, stamp)
+        except OSError:
+            pass
+    return digest
+
+
+def translator_version(so_path: str, stamp: Optional[str] = None) -> str:
+    """Hash of everything the generated code depends on besides the guest bytes
+    (`stamp`: see _sources_digest)."""
+    h = _blake2b(_sources_digest(so_path, stamp), digest_size=20)
     for k in sorted(os.environ):
         if k.startswith("PYQEMU_") and not k.startswith("PYQEMU_TCACHE"):
             h.update(f"{k}={os.environ[k]}\0".encode())
@@ -143,6 +180,7 @@ def translator_version(so_path: str) -> str:
 
 
 KEEP_VERSIONS = 4      # translator versions kept side by side (most recently used)
+STAMP = ".sources"     # in the cache root: the sources' digest by their stat (_sources_digest)
 
 
 def _use_version(root: str, version: str) -> str:
@@ -184,7 +222,9 @@ def get() -> Optional["TranslationCache"]:
         if enabled():
             try:
                 path, base, lo, hi = _runtime_so()
-                d = _use_version(cache_root(), translator_version(path))
+                root = cache_root()
+                os.makedirs(root, exist_ok=True)
+                d = _use_version(root, translator_version(path, os.path.join(root, STAMP)))
                 tc = TranslationCache(d, base, lo, hi)
             except OSError:
                 tc = None
@@ -377,6 +417,7 @@ class TranslationCache:
         self.pages: Dict[int, Tuple[bytes, Dict[Tuple[int, int], List[Entry]]]] = {}
         self.hits = self.misses = self.stored = 0
         self._pending = None
+        self._hashed: Dict[int, Tuple[bytes, bytes]] = {}     # page -> (content, hash)
         self._mode = _fastsys.mode()
 
     # ---- files ------------------------------------------------------------------
@@ -386,12 +427,22 @@ class TranslationCache:
         # part of the key too
         return os.path.join(self.dir, hx[:2], f"{page:x}-{hx}-m{_fastsys.mode()}.tc")
 
-    @staticmethod
-    def _page_hash(read_code, page: int) -> Optional[bytes]:
+    def _page_hash(self, read_code, page: int) -> Optional[bytes]:
+        """The hash of the page's current content (None if unreadable).  The
+        content last hashed is kept for HASHED_PAGES pages: an unchanged page
+        is compared, not hashed again (a first run asks at every block)."""
         try:
-            return _h16(read_code(page, PAGE))
+            data = read_code(page, PAGE)
         except Exception:
             return None
+        last = self._hashed.get(page)
+        if last is not None and last[0] == data:
+            return last[1]
+        if len(self._hashed) >= HASHED_PAGES:
+            self._hashed.clear()
+        h = _h16(data)
+        self._hashed[page] = (data, h)
+        return h
 
     def _load_page(self, page: int, page_hash: bytes):
         """The page file's records, indexed (pc, flags) -> [record]; a record is
