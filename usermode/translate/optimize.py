@@ -41,7 +41,9 @@ then skips the optimizer: for measurements and bisecting).
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from .ir import I32, I64, Cond, Const, Global, Op, Temp
 

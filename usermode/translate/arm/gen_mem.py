@@ -11,7 +11,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Union
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Union
 
 from ..ir import I32, I64, Const, Global, MemOp, Value, const
 from .cpu import DREG, LAYOUT

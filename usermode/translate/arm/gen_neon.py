@@ -19,7 +19,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Dict, List, Sequence, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Sequence, Tuple
 
 from ..cpustate import EXCP_FAULT
 from ..ir import EXIT_EXCEPTION, I32, I64, Cond, Const, VecEnv

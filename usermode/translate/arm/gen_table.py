@@ -19,7 +19,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Sequence
 
 from ..decodetree import Pattern, pattern
 

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import importlib
 from functools import partial
-from typing import Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Optional, Tuple
 
 from ..._record import Record
 
