@@ -164,7 +164,7 @@ class OpLowering:
             return ("r", scratch)
         if b.type is ty:
             x = self.loc(b)
-            return (rk(x), x)
+            return ("m" if x.__class__ is Mem else "r", x)
         self.load(scratch, b)
         return ("r", scratch)
 
@@ -191,7 +191,12 @@ class OpLowering:
         cls = a.__class__
         if cls is Const or d.__class__ is not cls or d.type is not a.type:
             return False
-        x, y = self.loc(d), self.loc(a)
+        if cls is Global:                            # both [rbp + offset]
+            return d.offset == a.offset
+        if cls is Temp:
+            x, y = self.temp_loc[d.index], self.temp_loc[a.index]
+        else:
+            x, y = self.loc(d), self.loc(a)
         if x.__class__ is Mem:
             return y.__class__ is Mem and x.base == y.base and x.disp == y.disp
         return x == y
