@@ -98,7 +98,7 @@ class OpLowering:
         if v.__class__ is Const:
             self.load_imm(r, v.value, v.type)
             return
-        x = self.loc(v)
+        x = self.temp_loc[v.index] if v.__class__ is Temp else self.loc(v)
         if x.__class__ is Mem:
             (self.a.MOV_rm if v.type is I64 else self.a.MOV32_rm)(r, x)
         elif x != r:
@@ -123,7 +123,8 @@ class OpLowering:
             self.a.MOV32_ri(r, value & 0xFFFFFFFF)
 
     def store(self, d, r: int) -> None:
-        x = self.loc(d)
+        """d = r (a temp's location looked up inline: the common case)."""
+        x = self.temp_loc[d.index] if d.__class__ is Temp else self.loc(d)
         if x.__class__ is Mem:
             (self.a.MOV_mr if d.type is I64 else self.a.MOV32_mr)(x, r)
         elif x != r:
