@@ -31,6 +31,7 @@ Usage::
 """
 from __future__ import annotations
 
+import functools
 import struct
 import types
 from collections.abc import Mapping
@@ -141,6 +142,9 @@ def _modrm_mem(regfield: int, m: Mem) -> Tuple[bytes, int]:
 
 
 # ------------------------------------------------------ operand combinators
+# Parts are never changed once made: each combinator returns one shared part
+# per argument list (functools.cache), so the tables' many equal parts cost
+# one object each at import.
 class _Part:
     __slots__ = ("kind", "arg", "val")
 
@@ -151,62 +155,77 @@ class _Part:
 REX_W = _Part("w")                                   # 64-bit operand size
 
 
+@functools.cache
 def prefix(*bs: int) -> _Part:                       # legacy prefixes (66, F0, F2, F3)
     return _Part("prefix", val=bytes(bs))
 
 
+@functools.cache
 def op(*bs: int) -> _Part:                           # opcode bytes
     return _Part("op", val=bytes(bs))
 
 
+@functools.cache
 def reg(n: int) -> _Part:                            # argument n -> ModRM.reg
     return _Part("reg", n)
 
 
+@functools.cache
 def rm(n: int) -> _Part:                             # argument n (reg or Mem) -> ModRM.rm
     return _Part("rm", n)
 
 
+@functools.cache
 def ext(digit: int) -> _Part:                        # /digit in ModRM.reg
     return _Part("ext", val=digit)
 
 
+@functools.cache
 def opreg(n: int) -> _Part:                          # register n added to the last opcode byte
     return _Part("opreg", n)
 
 
+@functools.cache
 def cc(n: int) -> _Part:                             # condition n added to the last opcode byte
     return _Part("cc", n)
 
 
+@functools.cache
 def byte(n: int) -> _Part:                           # argument n is an 8-bit register
     return _Part("byte", n)
 
 
+@functools.cache
 def i8(n: int) -> _Part:                             # imm8 (-128..255)
     return _Part("imm", n, (1, -(1 << 7), 1 << 8))
 
 
+@functools.cache
 def i16(n: int) -> _Part:
     return _Part("imm", n, (2, -(1 << 15), 1 << 16))
 
 
+@functools.cache
 def i32(n: int) -> _Part:                            # imm32, zero- or sign- meaning
     return _Part("imm", n, (4, -(1 << 31), 1 << 32))
 
 
+@functools.cache
 def i32s(n: int) -> _Part:                           # imm32 sign-extended to 64 bits
     return _Part("imm", n, (4, -(1 << 31), 1 << 31))
 
 
+@functools.cache
 def i64(n: int) -> _Part:
     return _Part("imm", n, (8, -(1 << 63), 1 << 64))
 
 
+@functools.cache
 def rel8(n: int) -> _Part:
     return _Part("imm", n, (1, -(1 << 7), 1 << 7))
 
 
+@functools.cache
 def rel32(n: int) -> _Part:
     return _Part("imm", n, (4, -(1 << 31), 1 << 31))
 
