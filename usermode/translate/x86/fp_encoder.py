@@ -20,10 +20,10 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Callable
 
-from .encoder import (FORMS, REX_W, EncodeError, Mem, _check_reg,
-                      _modrm_mem, ext, i8, insn, install, op, prefix, reg, rm)
+from .encoder import (REX_W, EncodeError, FormTable, Mem, _check_reg, _modrm_mem, ext,
+                      i8, insn, op, prefix, reg, rm)
 
 XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7 = range(8)
 XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14, XMM15 = range(8, 16)
@@ -44,21 +44,18 @@ ROUND_NEAREST, ROUND_DOWN, ROUND_UP, ROUND_ZERO, ROUND_MXCSR, ROUND_NOINEXACT = 
 # CMPSS/CMPSD predicates
 CMP_EQ, CMP_LT, CMP_LE, CMP_UNORD, CMP_NEQ, CMP_NLT, CMP_NLE, CMP_ORD = range(8)
 
-FP_FORMS: Dict[str, Callable[..., bytes]] = {}
+FP_FORMS = FormTable()                 # built on first use (see encoder.FormTable)
 
 
-def _def(name: str, fn: Callable[..., bytes]) -> None:
-    if name in FORMS or name in FP_FORMS:
-        raise AssertionError(f"form {name} defined twice")
-    FP_FORMS[name] = fn
-    globals()[name] = fn
-    install(name, fn)
+def _def(name: str, *parts) -> None:
+    """Define the insn() form NAME of parts."""
+    FP_FORMS.add(name, insn, *parts)
 
 
 def _xx_xm(name: str, *parts) -> None:
     """NAME_xx and NAME_xm: xmm destination (ModRM.reg), xmm or memory source."""
-    _def(f"{name}_xx", insn(*parts, reg(0), rm(1)))
-    _def(f"{name}_xm", insn(*parts, reg(0), rm(1)))
+    _def(f"{name}_xx", *parts, reg(0), rm(1))
+    _def(f"{name}_xm", *parts, reg(0), rm(1))
 
 
 # =================================================================== forms
@@ -77,36 +74,36 @@ _xx_xm("CVTSS2SD", prefix(0xF3), op(0x0F, 0x5A))
 _xx_xm("CVTSD2SS", prefix(0xF2), op(0x0F, 0x5A))
 
 # moves
-_def("MOVSS_xm", insn(prefix(0xF3), op(0x0F, 0x10), reg(0), rm(1)))    # upper lanes zeroed
-_def("MOVSS_mx", insn(prefix(0xF3), op(0x0F, 0x11), rm(0), reg(1)))
-_def("MOVSD_xm", insn(prefix(0xF2), op(0x0F, 0x10), reg(0), rm(1)))
-_def("MOVSD_mx", insn(prefix(0xF2), op(0x0F, 0x11), rm(0), reg(1)))
-_def("MOVAPS_xx", insn(op(0x0F, 0x28), reg(0), rm(1)))
-_def("MOVD_xr", insn(prefix(0x66), op(0x0F, 0x6E), reg(0), rm(1)))      # xmm <- r32
-_def("MOVD_rx", insn(prefix(0x66), op(0x0F, 0x7E), rm(0), reg(1)))      # r32 <- xmm
-_def("MOVQ_xr", insn(prefix(0x66), REX_W, op(0x0F, 0x6E), reg(0), rm(1)))
-_def("MOVQ_rx", insn(prefix(0x66), REX_W, op(0x0F, 0x7E), rm(0), reg(1)))
+_def("MOVSS_xm", prefix(0xF3), op(0x0F, 0x10), reg(0), rm(1))    # upper lanes zeroed
+_def("MOVSS_mx", prefix(0xF3), op(0x0F, 0x11), rm(0), reg(1))
+_def("MOVSD_xm", prefix(0xF2), op(0x0F, 0x10), reg(0), rm(1))
+_def("MOVSD_mx", prefix(0xF2), op(0x0F, 0x11), rm(0), reg(1))
+_def("MOVAPS_xx", op(0x0F, 0x28), reg(0), rm(1))
+_def("MOVD_xr", prefix(0x66), op(0x0F, 0x6E), reg(0), rm(1))      # xmm <- r32
+_def("MOVD_rx", prefix(0x66), op(0x0F, 0x7E), rm(0), reg(1))      # r32 <- xmm
+_def("MOVQ_xr", prefix(0x66), REX_W, op(0x0F, 0x6E), reg(0), rm(1))
+_def("MOVQ_rx", prefix(0x66), REX_W, op(0x0F, 0x7E), rm(0), reg(1))
 
 # float -> integer (r = destination GPR), integer -> float (r = source GPR)
 for _n, _p, _o in INT_CONVERSIONS:
     for _sfx, _w in (("", (REX_W,)), ("32", ())):
-        _def(f"{_n}{_sfx}_rx", insn(prefix(_p), *_w, op(0x0F, _o), reg(0), rm(1)))
-        _def(f"{_n}{_sfx}_rm", insn(prefix(_p), *_w, op(0x0F, _o), reg(0), rm(1)))
+        _def(f"{_n}{_sfx}_rx", prefix(_p), *_w, op(0x0F, _o), reg(0), rm(1))
+        _def(f"{_n}{_sfx}_rm", prefix(_p), *_w, op(0x0F, _o), reg(0), rm(1))
 for _n, _p in INT_TO_FLOAT:
     for _sfx, _w in (("", (REX_W,)), ("32", ())):
-        _def(f"{_n}{_sfx}_xr", insn(prefix(_p), *_w, op(0x0F, 0x2A), reg(0), rm(1)))
+        _def(f"{_n}{_sfx}_xr", prefix(_p), *_w, op(0x0F, 0x2A), reg(0), rm(1))
 
 # SSE4.1 round to integral, compares with a predicate
-_def("ROUNDSS_xxi", insn(prefix(0x66), op(0x0F, 0x3A, 0x0A), reg(0), rm(1), i8(2)))
-_def("ROUNDSS_xmi", insn(prefix(0x66), op(0x0F, 0x3A, 0x0A), reg(0), rm(1), i8(2)))
-_def("ROUNDSD_xxi", insn(prefix(0x66), op(0x0F, 0x3A, 0x0B), reg(0), rm(1), i8(2)))
-_def("ROUNDSD_xmi", insn(prefix(0x66), op(0x0F, 0x3A, 0x0B), reg(0), rm(1), i8(2)))
-_def("CMPSS_xxi", insn(prefix(0xF3), op(0x0F, 0xC2), reg(0), rm(1), i8(2)))
-_def("CMPSD_xxi", insn(prefix(0xF2), op(0x0F, 0xC2), reg(0), rm(1), i8(2)))
+_def("ROUNDSS_xxi", prefix(0x66), op(0x0F, 0x3A, 0x0A), reg(0), rm(1), i8(2))
+_def("ROUNDSS_xmi", prefix(0x66), op(0x0F, 0x3A, 0x0A), reg(0), rm(1), i8(2))
+_def("ROUNDSD_xxi", prefix(0x66), op(0x0F, 0x3A, 0x0B), reg(0), rm(1), i8(2))
+_def("ROUNDSD_xmi", prefix(0x66), op(0x0F, 0x3A, 0x0B), reg(0), rm(1), i8(2))
+_def("CMPSS_xxi", prefix(0xF3), op(0x0F, 0xC2), reg(0), rm(1), i8(2))
+_def("CMPSD_xxi", prefix(0xF2), op(0x0F, 0xC2), reg(0), rm(1), i8(2))
 
 # MXCSR
-_def("LDMXCSR_m", insn(op(0x0F, 0xAE), ext(2), rm(0)))
-_def("STMXCSR_m", insn(op(0x0F, 0xAE), ext(3), rm(0)))
+_def("LDMXCSR_m", op(0x0F, 0xAE), ext(2), rm(0))
+_def("STMXCSR_m", op(0x0F, 0xAE), ext(3), rm(0))
 
 
 # ------------------------------------------------------------ VEX (FMA3)
@@ -130,10 +127,12 @@ def vex3(mmmmm: int, pp: int, w: int, opcode: int) -> Callable[..., bytes]:
 
 
 # vfmadd231ss/sd x1, x2, x3/m: x1 = x2 * x3 + x1 (VEX.66.0F38 B9, W0 single / W1 double)
-_def("VFMADD231SS_xxx", vex3(2, 1, 0, 0xB9))
-_def("VFMADD231SS_xxm", vex3(2, 1, 0, 0xB9))
-_def("VFMADD231SD_xxx", vex3(2, 1, 1, 0xB9))
-_def("VFMADD231SD_xxm", vex3(2, 1, 1, 0xB9))
+FP_FORMS.add("VFMADD231SS_xxx", vex3, 2, 1, 0, 0xB9)
+FP_FORMS.add("VFMADD231SS_xxm", vex3, 2, 1, 0, 0xB9)
+FP_FORMS.add("VFMADD231SD_xxx", vex3, 2, 1, 1, 0xB9)
+FP_FORMS.add("VFMADD231SD_xxm", vex3, 2, 1, 1, 0xB9)
 
+FP_FORMS.install_lazy()
+__getattr__ = FP_FORMS.attr    # fp_encoder.ADDSS_xx: the form, built now if not used yet
 __all__ = [n for n in globals() if n.startswith("XMM") or n.isupper()] + list(FP_FORMS)
 __all__ = sorted(set(__all__) - {"EncodeError"})

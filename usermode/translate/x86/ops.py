@@ -98,7 +98,7 @@ class OpLowering:
         if v.__class__ is Const:
             self.load_imm(r, v.value, v.type)
             return
-        x = self.loc(v)
+        x = self.temp_loc[v.index] if v.__class__ is Temp else self.loc(v)
         if x.__class__ is Mem:
             (self.a.MOV_rm if v.type is I64 else self.a.MOV32_rm)(r, x)
         elif x != r:
@@ -123,7 +123,8 @@ class OpLowering:
             self.a.MOV32_ri(r, value & 0xFFFFFFFF)
 
     def store(self, d, r: int) -> None:
-        x = self.loc(d)
+        """d = r (a temp's location looked up inline: the common case)."""
+        x = self.temp_loc[d.index] if d.__class__ is Temp else self.loc(d)
         if x.__class__ is Mem:
             (self.a.MOV_mr if d.type is I64 else self.a.MOV32_mr)(x, r)
         elif x != r:
@@ -164,7 +165,7 @@ class OpLowering:
             return ("r", scratch)
         if b.type is ty:
             x = self.loc(b)
-            return (rk(x), x)
+            return ("m" if x.__class__ is Mem else "r", x)
         self.load(scratch, b)
         return ("r", scratch)
 
@@ -191,7 +192,12 @@ class OpLowering:
         cls = a.__class__
         if cls is Const or d.__class__ is not cls or d.type is not a.type:
             return False
-        x, y = self.loc(d), self.loc(a)
+        if cls is Global:                            # both [rbp + offset]
+            return d.offset == a.offset
+        if cls is Temp:
+            x, y = self.temp_loc[d.index], self.temp_loc[a.index]
+        else:
+            x, y = self.loc(d), self.loc(a)
         if x.__class__ is Mem:
             return y.__class__ is Mem and x.base == y.base and x.disp == y.disp
         return x == y

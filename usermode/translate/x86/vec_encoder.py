@@ -1,6 +1,7 @@
 """Packed SSE2/SSSE3/SSE4.1 instruction forms for the vector (gvec) code
-generator, built from encoder.py's combinators, kept in VEC_FORMS and added to
-`Assembler` as methods (encoder.FORMS and fp_encoder.FP_FORMS stay as they are).
+generator, built from encoder.py's combinators on first use, kept in VEC_FORMS
+and added to `Assembler` as methods (encoder.FORMS and fp_encoder.FP_FORMS stay
+as they are).
 
 Form names follow encoder.py/fp_encoder.py: ``PADDB_xx`` (xmm, xmm),
 ``PADDB_xm`` (xmm, m128), ``PSLLW_xi`` (xmm, imm8 shift), ``PSHUFD_xxi``
@@ -24,10 +25,10 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Callable
 
-from .encoder import FORMS, REX_W, ext, i8, insn, install, op, prefix, reg, rm
-from .fp_encoder import FP_FORMS, vex3
+from .encoder import REX_W, FormTable, ext, i8, insn, op, prefix, reg, rm
+from .fp_encoder import vex3
 
 XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7 = range(8)
 XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14, XMM15 = range(8, 16)
@@ -104,64 +105,71 @@ XXI_OPS = {"PSHUFD": (P66, 0x0F, 0x70), "PSHUFLW": (PF2, 0x0F, 0x70),
 CMP_EQ_OQ, CMP_LT_OS, CMP_LE_OS, CMP_UNORD_Q, CMP_NEQ_UQ, CMP_NLT_US, CMP_NLE_US, \
     CMP_ORD_Q = range(8)
 
-VEC_FORMS: Dict[str, Callable[..., bytes]] = {}
+VEC_FORMS = FormTable()                # built on first use (see encoder.FormTable)
 
 
-def _def(name: str, fn: Callable[..., bytes]) -> None:
-    """Register a form; a name another table already has must encode the same."""
-    other = FORMS.get(name) or FP_FORMS.get(name)
-    if other is not None:
-        probe = tuple(range(1, 1 + fn.nargs))
-        if other(*probe) != fn(*probe):
-            raise AssertionError(f"form {name} defined differently elsewhere")
-        return
-    if name in VEC_FORMS:
-        raise AssertionError(f"form {name} defined twice")
-    VEC_FORMS[name] = fn
-    globals()[name] = fn
-    install(name, fn)
+def _def(name: str, *parts) -> None:
+    """Define the insn() form NAME of parts."""
+    VEC_FORMS.add(name, insn, *parts)
 
 
 def _parts(pfx, opc):
     return ((prefix(pfx),) if pfx is not None else ()) + (op(*opc),)
 
 
+def _xx(pfx, opc) -> Callable[..., bytes]:
+    """An XX_OPS form: xmm, xmm/m128."""
+    return insn(*_parts(pfx, opc), reg(0), rm(1))
+
+
+def _xi(opc: int, digit: int) -> Callable[..., bytes]:
+    """A SHIFT_IMM form: xmm, imm8."""
+    return insn(prefix(P66), op(0x0F, opc), ext(digit), rm(0), i8(1))
+
+
+def _xxi(pfx, opc) -> Callable[..., bytes]:
+    """An XXI_OPS form: xmm, xmm/m128, imm8."""
+    return insn(*_parts(pfx, opc), reg(0), rm(1), i8(2))
+
+
 # =================================================================== forms
 for _n, (_p, *_o) in XX_OPS.items():
-    _def(f"{_n}_xx", insn(*_parts(_p, _o), reg(0), rm(1)))
-    _def(f"{_n}_xm", insn(*_parts(_p, _o), reg(0), rm(1)))
+    VEC_FORMS.add(f"{_n}_xx", _xx, _p, _o)
+    VEC_FORMS.add(f"{_n}_xm", _xx, _p, _o)
 for _n, (_o, _d) in SHIFT_IMM.items():
-    _def(f"{_n}_xi", insn(prefix(P66), op(0x0F, _o), ext(_d), rm(0), i8(1)))
+    VEC_FORMS.add(f"{_n}_xi", _xi, _o, _d)
 for _n, (_p, *_o) in XXI_OPS.items():
-    _def(f"{_n}_xxi", insn(*_parts(_p, _o), reg(0), rm(1), i8(2)))
-    _def(f"{_n}_xmi", insn(*_parts(_p, _o), reg(0), rm(1), i8(2)))
+    VEC_FORMS.add(f"{_n}_xxi", _xxi, _p, _o)
+    VEC_FORMS.add(f"{_n}_xmi", _xxi, _p, _o)
 
 # moves between xmm and memory / general registers
-_def("MOVDQU_xm", insn(prefix(PF3), op(0x0F, 0x6F), reg(0), rm(1)))
-_def("MOVDQU_mx", insn(prefix(PF3), op(0x0F, 0x7F), rm(0), reg(1)))
-_def("MOVDQA_mx", insn(prefix(P66), op(0x0F, 0x7F), rm(0), reg(1)))
-_def("MOVQ_xm", insn(prefix(PF3), op(0x0F, 0x7E), reg(0), rm(1)))       # upper half zeroed
-_def("MOVQ_mx", insn(prefix(P66), op(0x0F, 0xD6), rm(0), reg(1)))
-_def("MOVQ_xx", insn(prefix(PF3), op(0x0F, 0x7E), reg(0), rm(1)))       # upper half zeroed
-_def("MOVD_xm", insn(prefix(P66), op(0x0F, 0x6E), reg(0), rm(1)))       # upper lanes zeroed
-_def("MOVD_mx", insn(prefix(P66), op(0x0F, 0x7E), rm(0), reg(1)))
-_def("MOVHPS_xm", insn(op(0x0F, 0x16), reg(0), rm(1)))                  # upper half <- m64
-_def("MOVHPS_mx", insn(op(0x0F, 0x17), rm(0), reg(1)))                  # m64 <- upper half
-_def("PMOVMSKB_rx", insn(prefix(P66), op(0x0F, 0xD7), reg(0), rm(1)))
-_def("MOVMSKPS_rx", insn(op(0x0F, 0x50), reg(0), rm(1)))
-_def("MOVMSKPD_rx", insn(prefix(P66), op(0x0F, 0x50), reg(0), rm(1)))
+_def("MOVDQU_xm", prefix(PF3), op(0x0F, 0x6F), reg(0), rm(1))
+_def("MOVDQU_mx", prefix(PF3), op(0x0F, 0x7F), rm(0), reg(1))
+_def("MOVDQA_mx", prefix(P66), op(0x0F, 0x7F), rm(0), reg(1))
+_def("MOVQ_xm", prefix(PF3), op(0x0F, 0x7E), reg(0), rm(1))       # upper half zeroed
+_def("MOVQ_mx", prefix(P66), op(0x0F, 0xD6), rm(0), reg(1))
+_def("MOVQ_xx", prefix(PF3), op(0x0F, 0x7E), reg(0), rm(1))       # upper half zeroed
+_def("MOVD_xm", prefix(P66), op(0x0F, 0x6E), reg(0), rm(1))       # upper lanes zeroed
+_def("MOVD_mx", prefix(P66), op(0x0F, 0x7E), rm(0), reg(1))
+_def("MOVHPS_xm", op(0x0F, 0x16), reg(0), rm(1))                  # upper half <- m64
+_def("MOVHPS_mx", op(0x0F, 0x17), rm(0), reg(1))                  # m64 <- upper half
+_def("PMOVMSKB_rx", prefix(P66), op(0x0F, 0xD7), reg(0), rm(1))
+_def("MOVMSKPS_rx", op(0x0F, 0x50), reg(0), rm(1))
+_def("MOVMSKPD_rx", prefix(P66), op(0x0F, 0x50), reg(0), rm(1))
 # lane inserts/extracts (SSE4.1; PINSRW/PEXTRW are SSE2): r32 forms
-_def("PINSRB_xri", insn(prefix(P66), op(0x0F, 0x3A, 0x20), reg(0), rm(1), i8(2)))
-_def("PINSRW_xri", insn(prefix(P66), op(0x0F, 0xC4), reg(0), rm(1), i8(2)))
-_def("PINSRD_xri", insn(prefix(P66), op(0x0F, 0x3A, 0x22), reg(0), rm(1), i8(2)))
-_def("PINSRQ_xri", insn(prefix(P66), REX_W, op(0x0F, 0x3A, 0x22), reg(0), rm(1), i8(2)))
-_def("PEXTRB_rxi", insn(prefix(P66), op(0x0F, 0x3A, 0x14), rm(0), reg(1), i8(2)))
-_def("PEXTRW_rxi", insn(prefix(P66), op(0x0F, 0xC5), reg(0), rm(1), i8(2)))
-_def("PEXTRD_rxi", insn(prefix(P66), op(0x0F, 0x3A, 0x16), rm(0), reg(1), i8(2)))
-_def("PEXTRQ_rxi", insn(prefix(P66), REX_W, op(0x0F, 0x3A, 0x16), rm(0), reg(1), i8(2)))
+_def("PINSRB_xri", prefix(P66), op(0x0F, 0x3A, 0x20), reg(0), rm(1), i8(2))
+_def("PINSRW_xri", prefix(P66), op(0x0F, 0xC4), reg(0), rm(1), i8(2))
+_def("PINSRD_xri", prefix(P66), op(0x0F, 0x3A, 0x22), reg(0), rm(1), i8(2))
+_def("PINSRQ_xri", prefix(P66), REX_W, op(0x0F, 0x3A, 0x22), reg(0), rm(1), i8(2))
+_def("PEXTRB_rxi", prefix(P66), op(0x0F, 0x3A, 0x14), rm(0), reg(1), i8(2))
+_def("PEXTRW_rxi", prefix(P66), op(0x0F, 0xC5), reg(0), rm(1), i8(2))
+_def("PEXTRD_rxi", prefix(P66), op(0x0F, 0x3A, 0x16), rm(0), reg(1), i8(2))
+_def("PEXTRQ_rxi", prefix(P66), REX_W, op(0x0F, 0x3A, 0x16), rm(0), reg(1), i8(2))
 
 # VEX FMA3, packed single: vfmadd231ps x1, x2, x3/m128 (x1 = x2 * x3 + x1), 128-bit
-_def("VFMADD231PS_xxx", vex3(2, 1, 0, 0xB8))
+VEC_FORMS.add("VFMADD231PS_xxx", vex3, 2, 1, 0, 0xB8)
 
+VEC_FORMS.install_lazy()
+__getattr__ = VEC_FORMS.attr   # vec_encoder.PADDB_xx: the form, built now if not used yet
 __all__ = sorted(set([n for n in globals() if n.startswith("XMM") or n.startswith("CMP_")]
                      + list(VEC_FORMS)))
