@@ -17,7 +17,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import List
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import List
 
 from .gen_neon import VX, dofs, fp_ready, neon_rows, q_ok, reg_d, reg_m, vsize
 

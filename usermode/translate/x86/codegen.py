@@ -39,7 +39,10 @@ Usage::
 from __future__ import annotations
 
 import bisect
-from typing import Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Optional, Tuple
+    from .ops import Loc
 
 from ..._record import Record
 
@@ -50,7 +53,7 @@ from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RB
                       RDX, RSI, RSP, SUB32_mi, Assembler, EncodeError, Mem)
 from .addrfold import fold_addresses
 from .live import LiveRanges, live_ranges
-from .ops import SCRATCH, CodegenError, Loc, OpLowering
+from .ops import SCRATCH, CodegenError, OpLowering
 
 # ------------------------------------------------------------------ ABI data
 SAVED_REGS = (RBP, RBX, R12, R13, R14, R15)       # pushed by the prologue, in this order

@@ -35,7 +35,9 @@ import functools
 import struct
 import types
 from collections.abc import Mapping
-from typing import Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Optional, Tuple
 
 # --------------------------------------------------------------- registers
 RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI = range(8)

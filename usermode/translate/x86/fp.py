@@ -45,7 +45,9 @@ Usage (through the code generator, which registers FP_DISPATCH)::
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 from ..ir import (FPR_DOWN, FPR_DYNAMIC, FPR_NEAREST_AWAY, FPR_NEAREST_EVEN, FPR_UP,
                   FPR_ZERO, I32, I64, Const, fp_opcode)

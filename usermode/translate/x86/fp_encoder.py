@@ -20,7 +20,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Callable
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable
 
 from .encoder import (REX_W, EncodeError, FormTable, Mem, _check_reg, _modrm_mem, ext,
                       i8, insn, op, prefix, reg, rm)

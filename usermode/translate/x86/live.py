@@ -15,7 +15,9 @@ Usage::
 """
 from __future__ import annotations
 
-from typing import Dict, List
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List
 
 from ..ir import Op, Temp
 

@@ -19,7 +19,11 @@ Usage (through the code generator)::
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Tuple, Union
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable, Dict, Tuple, Union
+    Loc = Union[int, "Mem"]                   # a register or a memory operand
+    Operand = Tuple[str, Union[int, "Mem"]]   # ('i', imm) | ('m', Mem) | ('r', reg)
 
 from ..ir import I32, I64, Cond, Const, Global, Temp, Type
 from .encoder import (CC_A, CC_AE, CC_B, CC_BE, CC_E, CC_G, CC_GE, CC_L, CC_LE, CC_NE, R14,
@@ -44,9 +48,7 @@ SCRATCH = (RAX, RCX, RDX, RSI)
 POPCNT_M1, POPCNT_M2, POPCNT_M4, POPCNT_H01 = (0x5555555555555555, 0x3333333333333333,
                                                0x0F0F0F0F0F0F0F0F, 0x0101010101010101)
 
-Loc = Union[int, Mem]                     # a register or a memory operand
 _GLOBAL_MEM: Dict[int, Mem] = {}          # [rbp + offset] operands, shared (never mutated)
-Operand = Tuple[str, Union[int, Mem]]     # ('i', imm) | ('m', Mem) | ('r', reg)
 # (name, type, destination is memory, source kind) -> Assembler method (emit2)
 _EMIT2: Dict[Tuple[str, Type, bool, str], Callable] = {}
 

@@ -23,7 +23,9 @@ Usage (through the code generator, which registers VEC_DISPATCH)::
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..ir import I64, Const, vec_opcode
 from .encoder import (R8, R9, R10, R11, RAX, RBP, RCX, RDI, RDX, RSI, RSP, Mem)
