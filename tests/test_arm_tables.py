@@ -48,3 +48,21 @@ def test_lazy_tables_decode_like_eager_ones():
                 assert want[0] is got[0] and want[1] == got[1], (dec_name, hex(insn))
         assert lazy[dec_name].patterns == dec.patterns
         assert not lazy[dec_name]._lazy
+
+
+def test_buckets_hold_the_patterns_of_their_key_best_first():
+    """Each bucket lists the patterns whose fixed key bits agree with its key,
+    most fixed bits first, then the first added (the lazy spaces before all)."""
+    T._load_tables()
+    for dec in (T.A32, T.T32, T.T16):
+        assert dec.patterns and dec._lazy or dec is T.T16
+        rng = random.Random(dec.width)
+        key_of, bits = dec._key, sum(n for _s, n in dec.key_bits)
+        order = sorted(range(len(dec.patterns)), key=lambda i: (-dec.patterns[i].fixed_bits, i))
+        for key in rng.sample(range(1 << bits), min(1 << bits, 300)):
+            fits = [dec.patterns[i] for i in order
+                    if key & key_of(dec.patterns[i].mask) == key_of(dec.patterns[i].value)]
+            bucket = dec._bucket(key)
+            assert [p for p in bucket if p.name != "(lazy)"] == fits, hex(key)
+            assert [p.name for p in bucket[:len(bucket) - len(fits)]] == ["(lazy)"] * (
+                len(bucket) - len(fits))

@@ -211,8 +211,8 @@ class Decoder:
         self._key = _key_function(self.key_bits)    # insn -> its bucket key
         self.patterns: List[Pattern] = []
         self._buckets: Dict[int, List[Pattern]] = {}
-        # patterns grouped by the key bits they fix: [(key mask, {key value: [(rank, p)]})]
-        self._groups: Optional[List[Tuple[int, Dict[int, List[Tuple[int, Pattern]]]]]] = None
+        # patterns grouped by the key bits they fix (see _index)
+        self._groups: Optional[Tuple[List[Tuple[int, Dict[int, List[int]]]], List[Pattern]]] = None
         self._cache: Dict[int, Optional[Tuple[Pattern, Dict[str, int]]]] = {}
         self._lazy: List[_Lazy] = []            # not loaded yet, in the order of add_lazy
 
@@ -259,26 +259,39 @@ class Decoder:
 
     def _bucket(self, key: int) -> List[Pattern]:
         """Patterns that can match instructions with this key, best first (built lazily)."""
-        if self._groups is None:
-            ordered = sorted(enumerate(self.patterns), key=lambda ip: (-ip[1].fixed_bits, ip[0]))
-            # the spaces of patterns not loaded yet come first (rank -1)
-            ranked = [(-1, s) for lz in self._lazy for s in lz.stubs]
-            ranked += ((rank, p) for rank, (_i, p) in enumerate(ordered))
-            groups: Dict[int, Dict[int, List[Tuple[int, Pattern]]]] = {}
-            key_of = self._key
-            for rank, p in ranked:
-                groups.setdefault(key_of(p.mask), {}).setdefault(
-                    key_of(p.value), []).append((rank, p))
-            self._groups = list(groups.items())
-        hits: List[Tuple[int, Pattern]] = []
-        for km, by_value in self._groups:
+        groups, ranked = self._groups or self._index()
+        hits: List[int] = []
+        for km, by_value in groups:
             hit = by_value.get(key & km)
             if hit:
                 hits += hit
-        hits.sort(key=_rank)
-        pats = [p for _r, p in hits]
+        hits.sort()
+        pats = [ranked[r] for r in hits]
         self._buckets[key] = pats
         return pats
+
+    def _index(self) -> Tuple[List[Tuple[int, Dict[int, List[int]]]], List[Pattern]]:
+        """The patterns grouped by the key bits they fix, once per change of the
+        pattern set: ([(key mask, {key value: [rank]})], rank -> pattern).
+
+        Rank orders a bucket: first the spaces of patterns not loaded yet,
+        those of one key mask together (masks in the order they first occur,
+        then the order of add_lazy), then the patterns, most fixed bits first,
+        then first added."""
+        key_of = self._key
+        stubs = [s for lz in self._lazy for s in lz.stubs]
+        first: Dict[int, int] = {}
+        for s in stubs:
+            first.setdefault(key_of(s.mask), len(first))
+        stubs.sort(key=lambda s: first[key_of(s.mask)])
+        pats = self.patterns
+        ordered = sorted([(-p.fixed_bits, i) for i, p in enumerate(pats)])
+        ranked = stubs + [pats[i] for _f, i in ordered]
+        groups: Dict[int, Dict[int, List[int]]] = {}
+        for rank, p in enumerate(ranked):
+            groups.setdefault(key_of(p.mask), {}).setdefault(key_of(p.value), []).append(rank)
+        self._groups = (list(groups.items()), ranked)
+        return self._groups
 
     def decode(self, insn: int) -> Optional[Tuple[Pattern, Dict[str, int]]]:
         hit = self._cache.get(insn, False)
@@ -332,7 +345,3 @@ def _key_function(key_bits: Sequence[Tuple[int, int]]) -> Callable[[int], int]:
             k = (k << n) | ((insn >> shift) & ((1 << n) - 1))
         return k
     return key
-
-
-def _rank(rank_pattern: Tuple[int, Pattern]) -> int:
-    return rank_pattern[0]
