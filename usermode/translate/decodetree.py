@@ -31,7 +31,9 @@ what adding them right away would have given.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .._record import Record
 
