@@ -19,8 +19,9 @@ from usermode.translate.cpustate import Field, StateLayout
 from usermode.translate.helpers import UDIV64, Helper
 from usermode.translate.ir import (EXIT_EXCEPTION, EXIT_HALT, I32, I64, Cond,
                                    Const, IRBuilder, MemOp)
-from usermode.translate.x86.codegen import (FRAME_SIZE, MAX_TEMP_SLOTS, TEMP_REGS_CALLEE,
-                                            TEMP_REGS_CALLER, CodeGen)
+from usermode.translate.x86.codegen import (FRAME_SIZE, MAX_TEMP_SLOTS, TEMP_REGS,
+                                            TEMP_REGS_CALLEE, TEMP_REGS_CALLER, BlockGen,
+                                            CodeGen)
 from usermode.translate.x86.ops import CodegenError
 
 from ir_ref import M64, RefMachine, sx
@@ -86,14 +87,16 @@ class Harness:
         for addr, size in ((MEM_BASE, MEM_SIZE), (HIGH_PAGE, 0x1000), (TOP_PAGE, 0x1000)):
             self.mem.munmap(addr, size)
 
-    def commit(self, b, pc=None):
-        """Compile and commit builder b as the block at guest pc; returns (pc, res, tb)."""
+    def commit(self, b, pc=None, quick=False):
+        """Compile and commit builder b as the block at guest pc; returns (pc, res, tb).
+        quick: a first-tier block (its entry count only runs with an insn_start)."""
         if pc is None:
             pc = self.next_pc
             self.next_pc += 0x100
         tb = lib.rt_tb_alloc(pc, TEST_FLAGS)
         code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
-        res = self.cg.gen_block(b.ops, b.ntemps, code_addr, int(ffi.cast("uintptr_t", tb)))
+        res = self.cg.gen_block(b.ops, b.ntemps, code_addr, int(ffi.cast("uintptr_t", tb)),
+                                quick)
         ji = [0xFFFFFFFF if x is None else x for x in res.jmp_insn]
         jr = [0 if x is None else x for x in res.jmp_reset]
         assert lib.rt_tb_commit(tb, res.code, len(res.code), ji[0], jr[0], ji[1], jr[1],
@@ -549,6 +552,39 @@ def test_temps_live_across_helper_calls(h):
         assert h.st.get("y", 3) == ((t[3] // t[1] if t[1] else 0) + t[0]) & M64
 
 
+def _quick_temp_locs(h, ntemps, with_call):
+    """The temp locations BlockGen gives a quick block of ntemps chained adds
+    (a helper call in the middle if with_call); the code is not run."""
+    b = IRBuilder()
+    acc = Y[0]
+    for i in range(ntemps - 1 if with_call else ntemps):
+        t = b.temp(I64)
+        b.add(t, acc, Const(i, I64))
+        acc = t
+        if with_call and i == 0:
+            q = b.temp(I64)
+            b.call(UDIV64, q, t, Const(3, I64))
+            b.add(Y[2], q, t)
+    b.mov(Y[1], acc)
+    b.exit_tb(EXIT_HALT)
+    bg = BlockGen(h.cg, int(ffi.cast("uintptr_t", lib.rt_code_ptr())), 0x20000, quick=True)
+    bg.run(b.ops, b.ntemps)
+    return bg.temp_loc
+
+
+def test_small_quick_blocks_give_each_temp_its_register(h):
+    """A quick block with at most len(TEMP_REGS) temps and no call skips the
+    live ranges: temp i is in TEMP_REGS[i].  With a call, or more temps, the
+    linear scan runs (a temp live across the call is in a callee-saved
+    register; short ranges share registers)."""
+    n = len(TEMP_REGS)
+    assert _quick_temp_locs(h, n, False) == dict(enumerate(TEMP_REGS))
+    locs = _quick_temp_locs(h, 4, True)
+    assert locs[0] in TEMP_REGS_CALLEE            # (TEMP_REGS[0] is caller-saved)
+    locs = _quick_temp_locs(h, n + 1, False)
+    assert len(locs) == n + 1 and len(set(locs.values())) < n
+
+
 def test_too_many_live_temps_fail_loudly(h):
     b = IRBuilder()
     nregs = len(TEMP_REGS_CALLER) + len(TEMP_REGS_CALLEE)
@@ -916,9 +952,26 @@ def random_block(rng, nops):
 
 @pytest.mark.parametrize("seed", range(40))
 def test_random_blocks_match_reference(h, seed):
+    _check_random_block(h, seed, 10, 80, quick=False)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_quick_blocks_match_reference(h, seed):
+    """Quick blocks: small ones (at most len(TEMP_REGS) temps, no call) give
+    each temp its own register, the others are allocated as usual."""
+    _check_random_block(h, seed, 3, 20, quick=True)
+
+
+def test_random_quick_blocks_cover_both_allocations():
+    sizes = [random_block(random.Random(1000 + seed), random.Random(1000 + seed).randint(3, 20))
+             .ntemps for seed in range(40)]
+    assert min(sizes) <= len(TEMP_REGS) < max(sizes)
+
+
+def _check_random_block(h, seed, lo, hi, quick):
     rng = random.Random(1000 + seed)
-    b = random_block(rng, rng.randint(10, 80))
-    pc, res, _ = h.commit(b)
+    b = random_block(rng, rng.randint(lo, hi))
+    pc, res, _ = h.commit(b, quick=quick)
     for _ in range(6):
         inputs = {g: rand_val(rng, g.type) for g in X[:6] + Y[:6]}
         window = bytes(rng.getrandbits(8) for _ in range(0x1000))

@@ -10,6 +10,8 @@ ABI (the runtime relies on it):
 * Globals are [rbp + offset] (always in memory).  Temps live in host
   registers (rbx, r12, r13, r15, rdi, r8-r11) or, when those run out, in
   8-byte stack slots [rsp + 8*slot]; temps with disjoint live ranges share.
+  A quick block with no more temps than registers and no helper call skips
+  the live ranges: temp i is in TEMP_REGS[i].
 * ``goto_tb n`` = a 5-byte ``jmp rel32`` whose rel32 is 4-byte aligned and
   initially 0 (falls through into the unchained path: store pc in env->pc,
   ``mov rax, tb|n``, jmp epilogue); the runtime patches the rel32 to chain.
@@ -77,6 +79,7 @@ MOV_RAX_IMM64 = b"\x48\xB8"                                             # movabs
 # lowering's scratch registers rax, rcx, rdx, rsi)
 TEMP_REGS_CALLER = (RDI, R8, R9, R10, R11)        # clobbered by helper calls
 TEMP_REGS_CALLEE = (RBX, R12, R13, R15)           # saved by the prologue
+TEMP_REGS = TEMP_REGS_CALLER + TEMP_REGS_CALLEE
 assert not (set(TEMP_REGS_CALLER + TEMP_REGS_CALLEE)
             & set(SCRATCH + (RSP, ENV_REG, GUEST_BASE_REG)))
 
@@ -221,11 +224,18 @@ class BlockGen(OpLowering):
         self.cold: List[Callable[[], None]] = []
         self.a.reloc_range = cg.reloc_range
 
-    def run(self, ops: List[Op]) -> GenResult:
-        ranges = live_ranges(ops)                 # one walk, for both
-        if not self.quick:
-            ops = fold_addresses(ops, ranges)
-        self.temp_loc, nslots = assign_temps(ops, ranges)
+    def run(self, ops: List[Op], ntemps: Optional[int] = None) -> GenResult:
+        """ntemps: the temps are 0..ntemps-1 (a quick block with no more temps
+        than registers and no call then gives each its own register, without
+        the live-range walk)."""
+        if self.quick and ntemps is not None and ntemps <= len(TEMP_REGS) \
+                and not any(op.name == "call" for op in ops):
+            self.temp_loc, nslots = dict(zip(range(ntemps), TEMP_REGS)), 0
+        else:
+            ranges = live_ranges(ops)             # one walk, for both
+            if not self.quick:
+                ops = fold_addresses(ops, ranges)
+            self.temp_loc, nslots = assign_temps(ops, ranges)
         if nslots > MAX_TEMP_SLOTS:
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
         if not ops or ops[-1].name not in TERMINATORS:
@@ -495,7 +505,7 @@ class CodeGen:
         if self.optimize and not quick:
             ops, ntemps = optimize_ops(ops, ntemps)
         bg = BlockGen(self, code_addr, tb_addr, quick)
-        res = bg.run(ops)
+        res = bg.run(ops, ntemps)
         res.quick = quick
         tc = tcache.get()
         if tc is not None:
