@@ -276,16 +276,12 @@ class Decoder:
         """The patterns grouped by the key bits they fix, once per change of the
         pattern set: ([(key mask, {key value: [rank]})], rank -> pattern).
 
-        Rank orders a bucket: first the spaces of patterns not loaded yet,
-        those of one key mask together (masks in the order they first occur,
-        then the order of add_lazy), then the patterns, most fixed bits first,
+        Rank orders a bucket: first the spaces of patterns not loaded yet (their
+        order does not matter: decode loads every space the instruction is in
+        before it tries a pattern), then the patterns, most fixed bits first,
         then first added."""
         key_of = self._key
         stubs = [s for lz in self._lazy for s in lz.stubs]
-        first: Dict[int, int] = {}
-        for s in stubs:
-            first.setdefault(key_of(s.mask), len(first))
-        stubs.sort(key=lambda s: first[key_of(s.mask)])
         pats = self.patterns
         ordered = sorted([(-p.fixed_bits, i) for i, p in enumerate(pats)])
         ranked = stubs + [pats[i] for _f, i in ordered]
