@@ -359,15 +359,6 @@ class IRBuilder:
         self.ops.append(op)
 
     # ---- generic op emitters (d first) ---------------------------------
-    def _binop(self, name: str, d: Value, a: ValueLike, b: ValueLike) -> Value:
-        self.emit(name, d, self._v(a, d.type), self._v(b, d.type))
-        return d
-
-    def _unop(self, name: str, d: Value, a: ValueLike) -> Value:
-        src_ty = _UNOP_SRC_TYPE.get(name, d.type)
-        self.emit(name, d, self._v(a, src_ty))
-        return d
-
     # b.add(d, a, b), b.mov(d, a) ... (_BINOPS, _UNOPS): methods made by _int_emitters
 
     def concat(self, d: Value, lo: ValueLike, hi: ValueLike) -> Value:
@@ -450,8 +441,9 @@ _UNOP_SRC_TYPE = {"ext32s": I32, "ext32u": I32, "extrl": I64, "extrh": I64}
 def _int_emitters():
     """IRBuilder methods of the integer ops _BINOPS / _UNOPS: b.add(d, a, b),
     b.mov(d, a) ...; a trailing underscore keeps Python keywords usable (and_,
-    or_, not_).  Each is _binop / _unop with the op name bound, inlined: they
-    are the translator's most frequent calls."""
+    or_, not_).  An int operand becomes a Const of d's type (of the source
+    type for the width-changing unops, _UNOP_SRC_TYPE).  They are the
+    translator's most frequent calls, so each builds its Op inline."""
     def binop(name):
         def f(self, d, a, b):
             ty = d.type
@@ -465,21 +457,16 @@ def _int_emitters():
 
     def unop(name):
         src_ty = _UNOP_SRC_TYPE.get(name)
-        if src_ty is None:
-            def f(self, d, a):
-                op = _new(Op)
-                op.name = name
-                op.args = (d, const(a, d.type) if isinstance(a, int) else a)
-                self.ops.append(op)
-                return d
-        else:
-            def f(self, d, a):
-                d.type      # (as _unop: d must be a Value)
-                op = _new(Op)
-                op.name = name
-                op.args = (d, const(a, src_ty) if isinstance(a, int) else a)
-                self.ops.append(op)
-                return d
+
+        def f(self, d, a):
+            ty = d.type             # (read even when unused: d must be a Value)
+            if src_ty is not None:
+                ty = src_ty
+            op = _new(Op)
+            op.name = name
+            op.args = (d, const(a, ty) if isinstance(a, int) else a)
+            self.ops.append(op)
+            return d
         return f
 
     out = {n: binop(n.rstrip("_")) for n in _BINOPS}
