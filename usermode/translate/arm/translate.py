@@ -81,6 +81,7 @@ _LAZY_TABLES = {
 }
 
 ARM_COND_AL = 0xE
+T32_HW1_MIN = 0xE800    # a first halfword from here up (hw1[15:11] = 0b11101..0b11111): 32 bits
 
 
 class CodeFetchError(Exception):
@@ -459,7 +460,7 @@ def _fetch(ctx: DisasContext) -> bool:
         return _fetch_read(ctx)
     if ctx.thumb:
         hw1 = code[off] | code[off + 1] << 8
-        if hw1 >= 0xE800:           # hw1[15:11] is 0b11101, 0b11110 or 0b11111: 32 bits
+        if hw1 >= T32_HW1_MIN:
             ctx.insn, ctx.insn_len = hw1 << 16 | code[off + 2] | code[off + 3] << 8, 4
         else:
             ctx.insn, ctx.insn_len = hw1, 2
@@ -474,7 +475,7 @@ def _fetch_read(ctx: DisasContext) -> bool:
     code does not hold it (a fetch fault is raised by the read that faults)."""
     if ctx.thumb:
         hw1 = _code_u16_u32(ctx, ctx.pc, 2)
-        if hw1 >> 11 in (0b11101, 0b11110, 0b11111):
+        if hw1 >= T32_HW1_MIN:
             hw2 = _code_u16_u32(ctx, ctx.pc + 2, 2)
             ctx.insn, ctx.insn_len = (hw1 << 16) | hw2, 4
         else:
