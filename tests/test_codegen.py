@@ -19,9 +19,10 @@ from usermode.translate.cpustate import Field, StateLayout
 from usermode.translate.helpers import UDIV64, Helper
 from usermode.translate.ir import (EXIT_EXCEPTION, EXIT_HALT, I32, I64, Cond,
                                    Const, IRBuilder, MemOp)
-from usermode.translate.x86.codegen import (FRAME_SIZE, MAX_TEMP_SLOTS, TEMP_REGS,
+from usermode.translate.x86.codegen import (FRAME_SIZE, MAX_TEMP_SLOTS, MEMO_OPS, TEMP_REGS,
                                             TEMP_REGS_CALLEE, TEMP_REGS_CALLER, BlockGen,
                                             CodeGen)
+from usermode.translate.x86.encoder import RSP, Mem  # noqa: F401
 from usermode.translate.x86.ops import CodegenError
 
 from ir_ref import M64, RefMachine, sx
@@ -552,37 +553,49 @@ def test_temps_live_across_helper_calls(h):
         assert h.st.get("y", 3) == ((t[3] // t[1] if t[1] else 0) + t[0]) & M64
 
 
-def _quick_temp_locs(h, ntemps, with_call):
-    """The temp locations BlockGen gives a quick block of ntemps chained adds
-    (a helper call in the middle if with_call); the code is not run."""
+def _quick_temp_locs(h, sizes, with_call=False, cross=False):
+    """The temp locations gen_block gives a quick block of guest instructions
+    of sizes[i] chained adds each (a helper call in the first if with_call;
+    the second reads the first's last temp if cross); the code is not run."""
     b = IRBuilder()
     acc = Y[0]
-    for i in range(ntemps - 1 if with_call else ntemps):
-        t = b.temp(I64)
-        b.add(t, acc, Const(i, I64))
-        acc = t
-        if with_call and i == 0:
-            q = b.temp(I64)
-            b.call(UDIV64, q, t, Const(3, I64))
-            b.add(Y[2], q, t)
-    b.mov(Y[1], acc)
+    for k, n in enumerate(sizes):
+        b.insn_start(0x1000 + 4 * k)
+        if not (cross and k == 1):
+            acc = Y[0]
+        for i in range(n):
+            t = b.temp(I64)
+            b.add(t, acc, Const(i, I64))
+            acc = t
+            if with_call and k == i == 0:
+                q = b.temp(I64)
+                b.call(UDIV64, q, t, Const(3, I64))
+                b.add(Y[2], q, t)
+        b.mov(Y[1], acc)
     b.exit_tb(EXIT_HALT)
     bg = BlockGen(h.cg, int(ffi.cast("uintptr_t", lib.rt_code_ptr())), 0x20000, quick=True)
-    bg.run(b.ops, b.ntemps)
-    return bg.temp_loc
+    if bg.run_quick(b.ops) is None:
+        bg = BlockGen(h.cg, int(ffi.cast("uintptr_t", lib.rt_code_ptr())), 0x20000, quick=True)
+        bg.run(b.ops)
+    return [(x.base, x.disp) if isinstance(x, Mem) else x   # (Mem compares by identity)
+            for x in (bg.temp_loc[i] for i in range(b.ntemps))]
 
 
-def test_small_quick_blocks_give_each_temp_its_register(h):
-    """A quick block with at most len(TEMP_REGS) temps and no call skips the
-    live ranges: temp i is in TEMP_REGS[i].  With a call, or more temps, the
-    linear scan runs (a temp live across the call is in a callee-saved
-    register; short ranges share registers)."""
+def test_quick_blocks_give_an_instructions_temps_their_own_registers(h):
+    """A quick block whose temps stay within their guest instruction skips the
+    live ranges: an instruction's temps get TEMP_REGS in order, then stack
+    slots, and the next instruction's start again at TEMP_REGS[0].  A temp
+    read by a later instruction, or a helper call, makes it the linear scan
+    (a temp live across the call is in a callee-saved register; short ranges
+    share registers)."""
     n = len(TEMP_REGS)
-    assert _quick_temp_locs(h, n, False) == dict(enumerate(TEMP_REGS))
-    locs = _quick_temp_locs(h, 4, True)
+    slots = [(RSP, 8 * k) for k in range(3)]
+    assert _quick_temp_locs(h, [n + 3, 2]) == list(TEMP_REGS) + slots + list(TEMP_REGS[:2])
+    locs = _quick_temp_locs(h, [3, 3], with_call=True)
     assert locs[0] in TEMP_REGS_CALLEE            # (TEMP_REGS[0] is caller-saved)
-    locs = _quick_temp_locs(h, n + 1, False)
-    assert len(locs) == n + 1 and len(set(locs.values())) < n
+    locs = _quick_temp_locs(h, [n, 2], cross=True)
+    assert len(set(locs)) < n and all(x in TEMP_REGS for x in locs)
+    assert locs[n:] != list(TEMP_REGS[:2]) and locs[n] != locs[n - 1]   # (read by the add)
 
 
 def test_too_many_live_temps_fail_loudly(h):
@@ -869,12 +882,20 @@ VALUE_OPS = BINOPS + UNOPS_SAME + ["bswap64", "ext32s", "ext32u", "extrl", "extr
 REF_HELPERS = {"udiv64": lambda a, b: a // b if b else 0}
 
 
-def random_block(rng, nops):
+def random_block(rng, nops, insns=False, calls=True):
     """A random block over x/y globals, temps and constants, with forward
-    branches and guest loads/stores into the test window."""
+    branches and guest loads/stores into the test window.  insns: split
+    into guest instructions (insn_start) whose temps are their own, like
+    the front end's; calls: helper calls among the ops."""
     b = IRBuilder()
     live = {I32: list(X[:6]), I64: list(Y[:6])}
     pending = []                                     # labels to place later
+    ops = VALUE_OPS + ["brcond", "ld", "st"]
+    if not calls:
+        ops.remove("call")
+    pc = 0x1000
+    if insns:
+        b.insn_start(pc)
 
     def src(ty):
         r = rng.random()
@@ -896,7 +917,11 @@ def random_block(rng, nops):
     for _ in range(nops):
         if pending and rng.random() < 0.15:
             b.set_label(pending.pop(rng.randrange(len(pending))))
-        name = rng.choice(VALUE_OPS + ["brcond", "ld", "st"])
+        if insns and rng.random() < 0.3:
+            pc += 4
+            b.insn_start(pc)
+            live[I32][6:], live[I64][6:] = [], []   # the temps of the one before are dead
+        name = rng.choice(ops)
         ty = rng.choice([I32, I64])
         # sources are picked before the destination: a new temp is not yet defined
         if name in BINOPS:
@@ -957,20 +982,71 @@ def test_random_blocks_match_reference(h, seed):
 
 @pytest.mark.parametrize("seed", range(40))
 def test_random_quick_blocks_match_reference(h, seed):
-    """Quick blocks: small ones (at most len(TEMP_REGS) temps, no call) give
-    each temp its own register, the others are allocated as usual."""
+    """Quick blocks as one instruction (its temps in registers, then stack
+    slots), or as the linear scan allocates them when they call a helper."""
     _check_random_block(h, seed, 3, 20, quick=True)
 
 
-def test_random_quick_blocks_cover_both_allocations():
-    sizes = [random_block(random.Random(1000 + seed), random.Random(1000 + seed).randint(3, 20))
-             .ntemps for seed in range(40)]
-    assert min(sizes) <= len(TEMP_REGS) < max(sizes)
+@pytest.mark.parametrize("seed", range(40))
+def test_random_quick_instructions_match_reference(h, seed):
+    """Quick blocks of many guest instructions (run_quick), their pure ops
+    mostly the reused code of earlier ones (CodeGen.memo)."""
+    _check_random_block(h, seed, 10, 80, quick=True, insns=True, calls=False)
 
 
-def _check_random_block(h, seed, lo, hi, quick):
+def _random_insn_blocks(n=40):
+    return [random_block(random.Random(3000 + seed), 60, insns=True, calls=False)
+            for seed in range(n)]
+
+
+def test_quick_code_from_the_memo_is_what_lowering_gives(h):
+    """The code of quick blocks compiled again (all their pure ops taken from
+    CodeGen.memo) is byte for byte the code compiled with an empty memo,
+    and both come from run_quick."""
+    blocks = _random_insn_blocks()
+    cg = CodeGen(optimize=False)
+    cg.set_epilogue(h.cg.epilogue_addr)
+    code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
+
+    def compile_all():
+        out = []
+        for b in blocks:
+            bg = BlockGen(cg, code_addr, 0x20000, quick=True)
+            res = bg.run_quick(b.ops)
+            assert res is not None
+            out.append(res.code)
+        return out
+
+    first = compile_all()
+    pure = sum(op.name in MEMO_OPS for b in blocks for op in b.ops)
+    assert 0 < len(cg.memo) < pure
+    lowered = []
+    lower = BlockGen._lower
+    BlockGen._lower = lambda self, i, op: (lowered.append(op.name), lower(self, i, op))
+    try:
+        assert compile_all() == first
+    finally:
+        BlockGen._lower = lower
+    impure = [op.name for b in blocks for op in b.ops
+              if op.name not in MEMO_OPS and op.name != "insn_start"]
+    assert lowered == impure
+
+
+def test_random_quick_blocks_cover_both_allocations(h):
+    plain = [random_block(random.Random(1000 + seed), random.Random(1000 + seed).randint(3, 20))
+             for seed in range(40)]
+    code_addr = int(ffi.cast("uintptr_t", lib.rt_code_ptr()))
+    quick = [BlockGen(h.cg, code_addr, 0x20000, quick=True).run_quick(b.ops) is not None
+             for b in plain]
+    assert any(quick) and not all(quick)
+    assert max(b.ntemps for b, q in zip(plain, quick) if q) > len(TEMP_REGS)   # slots too
+    assert all(BlockGen(h.cg, code_addr, 0x20000, quick=True).run_quick(b.ops) is not None
+               for b in _random_insn_blocks())
+
+
+def _check_random_block(h, seed, lo, hi, quick, **kw):
     rng = random.Random(1000 + seed)
-    b = random_block(rng, rng.randint(lo, hi))
+    b = random_block(rng, rng.randint(lo, hi), **kw)
     pc, res, _ = h.commit(b, quick=quick)
     for _ in range(6):
         inputs = {g: rand_val(rng, g.type) for g in X[:6] + Y[:6]}

@@ -10,8 +10,10 @@ ABI (the runtime relies on it):
 * Globals are [rbp + offset] (always in memory).  Temps live in host
   registers (rbx, r12, r13, r15, rdi, r8-r11) or, when those run out, in
   8-byte stack slots [rsp + 8*slot]; temps with disjoint live ranges share.
-  A quick block with no more temps than registers and no helper call skips
-  the live ranges: temp i is in TEMP_REGS[i].
+  A quick block whose temps each stay within one guest instruction, and
+  which calls no helper, skips the live ranges: the i-th temp of each
+  instruction is in QUICK_LOCS[i]; its pure ops (MEMO_OPS) reuse the code
+  lowered before for the same op and operands (BlockGen.run_quick).
 * ``goto_tb n`` = a 5-byte ``jmp rel32`` whose rel32 is 4-byte aligned and
   initially 0 (falls through into the unchained path: store pc in env->pc,
   ``mov rax, tb|n``, jmp epilogue); the runtime patches the rel32 to chain.
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
 from ..._record import Record
 
-from ..ir import EXIT_HOT, EXIT_LOOKUP, Const, Label, Op
+from ..ir import EXIT_HOT, EXIT_LOOKUP, I32, Const, Label, Op, Temp
 from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
@@ -80,6 +82,16 @@ MOV_RAX_IMM64 = b"\x48\xB8"                                             # movabs
 TEMP_REGS_CALLER = (RDI, R8, R9, R10, R11)        # clobbered by helper calls
 TEMP_REGS_CALLEE = (RBX, R12, R13, R15)           # saved by the prologue
 TEMP_REGS = TEMP_REGS_CALLER + TEMP_REGS_CALLEE
+# ops whose code depends on nothing but the op: its name and operands (each
+# temp's register, each global, each const's type and value, memop, cond);
+# no label, relocation, position or cold code.  Their arguments are values,
+# MemOps and Conds only.  Quick blocks reuse their code (BlockGen.run_quick).
+MEMO_OPS = frozenset(("mov", "add", "sub", "and", "or", "xor", "andc", "mul",
+                      "shl", "shr", "sar", "rotl", "rotr", "neg", "not",
+                      "ext8s", "ext8u", "ext16s", "ext16u", "ext32s", "ext32u", "extrl", "extrh",
+                      "concat", "clz", "ctz", "bswap16", "bswap32", "bswap64",
+                      "setcond", "movcond", "ld", "st"))
+MEMO_MAX = 1 << 16                                # entries kept (about 10 MB at most)
 assert not (set(TEMP_REGS_CALLER + TEMP_REGS_CALLEE)
             & set(SCRATCH + (RSP, ENV_REG, GUEST_BASE_REG)))
 
@@ -204,6 +216,8 @@ def assign_temps(ops: List[Op],
 
 
 _CALLER_SET = frozenset(TEMP_REGS_CALLER)
+# where run_quick puts the i-th temp of an instruction
+QUICK_LOCS: Tuple[Loc, ...] = TEMP_REGS + tuple(Mem(RSP, 8 * k) for k in range(MAX_TEMP_SLOTS))
 
 
 class BlockGen(OpLowering):
@@ -224,35 +238,105 @@ class BlockGen(OpLowering):
         self.cold: List[Callable[[], None]] = []
         self.a.reloc_range = cg.reloc_range
 
-    def run(self, ops: List[Op], ntemps: Optional[int] = None) -> GenResult:
-        """ntemps: the temps are 0..ntemps-1 (a quick block with no more temps
-        than registers and no call then gives each its own register, without
-        the live-range walk)."""
-        if self.quick and ntemps is not None and ntemps <= len(TEMP_REGS) \
-                and not any(op.name == "call" for op in ops):
-            self.temp_loc, nslots = dict(zip(range(ntemps), TEMP_REGS)), 0
-        else:
-            ranges = live_ranges(ops)             # one walk, for both
-            if not self.quick:
-                ops = fold_addresses(ops, ranges)
-            self.temp_loc, nslots = assign_temps(ops, ranges)
+    def run(self, ops: List[Op]) -> GenResult:
+        """The block's code, its temps placed by the live ranges (assign_temps)."""
+        ranges = live_ranges(ops)                 # one walk, for both
+        if not self.quick:
+            ops = fold_addresses(ops, ranges)
+        self.temp_loc, nslots = assign_temps(ops, ranges)
         if nslots > MAX_TEMP_SLOTS:
             raise CodegenError(f"block needs {nslots} temp slots (max {MAX_TEMP_SLOTS})")
+        entry_pc, exit_req, hot = self._entry(ops)
+        for i, op in enumerate(ops):
+            self._lower(i, op)
+        return self._finish(entry_pc, exit_req, hot, nslots)
+
+    def run_quick(self, ops: List[Op]) -> Optional[GenResult]:
+        """The code of a quick block whose temps each live within one guest
+        instruction (between two insn_starts) and which calls no helper; None
+        for any other block (the caller then uses `run`; whatever this emitted
+        is thrown away).
+
+        Without the live-range walk: the temps of an instruction get
+        QUICK_LOCS (the temp registers, then stack slots) in order of first
+        mention, and the instruction after it uses the same ones again.  So
+        the code of an op of MEMO_OPS depends only on the op's name and the
+        key of its operands (each temp's QUICK_LOCS index and type, a const's
+        type and value, the other arguments as they are): it is copied from
+        CodeGen.memo when that op was lowered before, else lowered and kept
+        there.  (`mov r0, t0` and `add t1, t0, $4` recur in most blocks.)"""
+        memo = self.cg.memo
+        temp_loc = self.temp_loc
+        A = self.a
+        insn_map = self.res.insn_map
+        local: Dict[int, int] = {}                # the instruction's temps -> QUICK_LOCS index
+        nregs, nlocs, most = len(TEMP_REGS), len(QUICK_LOCS), 0
+        entry_pc, exit_req, hot = self._entry(ops)
+        for i, op in enumerate(ops):
+            name = op.name
+            if name == "insn_start":
+                insn_map.append((len(A.buf), op.args[0]))
+                if len(local) > most:
+                    most = len(local)
+                local = {}
+                continue
+            if name == "call":
+                return None
+            key = [name]
+            for a in op.args:
+                cls = a.__class__
+                if cls is Temp:
+                    t = local.get(a.index)
+                    if t is None:
+                        if a.index in temp_loc or len(local) == nlocs:
+                            return None             # lives across instructions / too many
+                        t = local[a.index] = len(local)
+                        temp_loc[a.index] = QUICK_LOCS[t]
+                    key.append(t if a.type is I32 else t + nlocs)
+                elif cls is Const:
+                    key.append(a.type)
+                    key.append(a.value)
+                else:
+                    key.append(a)
+            if name in MEMO_OPS:
+                key = tuple(key)
+                code = memo.get(key)
+                if code is not None:
+                    A.buf += code
+                    continue
+                start = len(A.buf)
+                self._lower(i, op)
+                if len(memo) < MEMO_MAX:
+                    memo[key] = bytes(A.buf[start:])
+            else:
+                self._lower(i, op)
+        return self._finish(entry_pc, exit_req, hot, max(0, most - nregs, len(local) - nregs))
+
+    def _entry(self, ops: List[Op]):
+        """Check the block's end, emit its entry (the exit-request check, a
+        quick block's entry count): (entry pc, their two labels) (Nones for
+        a block without guest instructions)."""
         if not ops or ops[-1].name not in TERMINATORS:
             raise CodegenError("block does not end with goto_tb/exit_tb/goto_ptr/br")
         entry_pc = next((op.args[0] for op in ops if op.name == "insn_start"), None)
         exit_req = self.gen_exit_request_check() if entry_pc is not None else None
         hot = self.gen_hot_count() if self.quick and entry_pc is not None else None
-        for i, op in enumerate(ops):
-            handler = DISPATCH.get(op.name)
-            if handler is None:
-                raise CodegenError(f"op {i}: unknown IR op {op.name!r}")
-            try:
-                handler(self, *op.args)
-            except CodegenError as e:
-                raise CodegenError(f"op {i} ({op!r}): {e}") from None
-            except (EncodeError, KeyError, TypeError, AttributeError, ValueError) as e:
-                raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
+        return entry_pc, exit_req, hot
+
+    def _lower(self, i: int, op: Op) -> None:
+        """Emit op (the block's i-th) through its DISPATCH handler."""
+        handler = DISPATCH.get(op.name)
+        if handler is None:
+            raise CodegenError(f"op {i}: unknown IR op {op.name!r}")
+        try:
+            handler(self, *op.args)
+        except CodegenError as e:
+            raise CodegenError(f"op {i} ({op!r}): {e}") from None
+        except (EncodeError, KeyError, TypeError, AttributeError, ValueError) as e:
+            raise CodegenError(f"op {i} ({op!r}): {type(e).__name__}: {e}") from e
+
+    def _finish(self, entry_pc, exit_req, hot, nslots: int) -> GenResult:
+        """The entry stubs and cold code after the last op; the result."""
         if exit_req is not None:
             self.gen_entry_stub(exit_req, entry_pc, EXIT_LOOKUP)
         if hot is not None:
@@ -459,6 +543,7 @@ class CodeGen:
     def __init__(self, helper_addr: Optional[Callable[[str], int]] = None,
                  optimize: Optional[bool] = None):
         self._resolve = helper_addr or _runtime_helper_addr
+        self.memo: Dict[tuple, bytes] = {}      # quick blocks' MEMO_OPS code (BlockGen.run_quick)
         self._helper_cache: Dict[str, int] = {}
         self.epilogue_addr: Optional[int] = None
         # the IR optimizer (usermode/translate/optimize.py) runs on every block
@@ -505,7 +590,11 @@ class CodeGen:
         if self.optimize and not quick:
             ops, ntemps = optimize_ops(ops, ntemps)
         bg = BlockGen(self, code_addr, tb_addr, quick)
-        res = bg.run(ops, ntemps)
+        res = bg.run_quick(ops) if quick else None
+        if res is None:
+            if quick:
+                bg = BlockGen(self, code_addr, tb_addr, quick)
+            res = bg.run(ops)
         res.quick = quick
         tc = tcache.get()
         if tc is not None:
