@@ -23,8 +23,7 @@ Conventions for trans functions:
 """
 from __future__ import annotations
 
-import importlib
-from functools import partial
+import sys
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Dict, List, Optional, Tuple
@@ -625,10 +624,13 @@ def _register(decoders: Dict[str, Decoder], names: List[str]) -> None:
             if spaces is None:
                 dec.extend(_module_patterns(name, dec_name))
             elif dec_name in spaces:
-                dec.add_lazy(spaces[dec_name], partial(_module_patterns, name, dec_name))
+                dec.add_lazy(spaces[dec_name],
+                             lambda name=name, dec_name=dec_name: _module_patterns(name, dec_name))
 
 
 def _module_patterns(name: str, dec_name: str) -> List[Pattern]:
     """The patterns a trans_* module defines for one decoder (imports it)."""
-    mod = importlib.import_module(f"{__package__}.{name}")
+    full = f"{__package__}.{name}"
+    __import__(full)                    # (importlib.import_module: importing importlib costs ~1 ms)
+    mod = sys.modules[full]
     return getattr(mod, dec_name, None) or []

@@ -31,10 +31,8 @@ Usage::
 """
 from __future__ import annotations
 
-import functools
 import struct
 import types
-from collections.abc import Mapping
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Dict, List, Optional, Tuple
@@ -145,8 +143,22 @@ def _modrm_mem(regfield: int, m: Mem) -> Tuple[bytes, int]:
 
 # ------------------------------------------------------ operand combinators
 # Parts are never changed once made: each combinator returns one shared part
-# per argument list (functools.cache), so the tables' many equal parts cost
-# one object each at import.
+# per argument list (_shared), so the tables' many equal parts cost one
+# object each at import.
+def _shared(f):
+    """functools.cache for the combinators (importing functools, and with it
+    collections, costs start-up time)."""
+    made: Dict[tuple, object] = {}
+
+    def shared(*args):
+        part = made.get(args)
+        if part is None:
+            part = made[args] = f(*args)
+        return part
+    shared.__name__, shared.__doc__, shared.__wrapped__ = f.__name__, f.__doc__, f
+    return shared
+
+
 class _Part:
     __slots__ = ("kind", "arg", "val")
 
@@ -157,77 +169,77 @@ class _Part:
 REX_W = _Part("w")                                   # 64-bit operand size
 
 
-@functools.cache
+@_shared
 def prefix(*bs: int) -> _Part:                       # legacy prefixes (66, F0, F2, F3)
     return _Part("prefix", val=bytes(bs))
 
 
-@functools.cache
+@_shared
 def op(*bs: int) -> _Part:                           # opcode bytes
     return _Part("op", val=bytes(bs))
 
 
-@functools.cache
+@_shared
 def reg(n: int) -> _Part:                            # argument n -> ModRM.reg
     return _Part("reg", n)
 
 
-@functools.cache
+@_shared
 def rm(n: int) -> _Part:                             # argument n (reg or Mem) -> ModRM.rm
     return _Part("rm", n)
 
 
-@functools.cache
+@_shared
 def ext(digit: int) -> _Part:                        # /digit in ModRM.reg
     return _Part("ext", val=digit)
 
 
-@functools.cache
+@_shared
 def opreg(n: int) -> _Part:                          # register n added to the last opcode byte
     return _Part("opreg", n)
 
 
-@functools.cache
+@_shared
 def cc(n: int) -> _Part:                             # condition n added to the last opcode byte
     return _Part("cc", n)
 
 
-@functools.cache
+@_shared
 def byte(n: int) -> _Part:                           # argument n is an 8-bit register
     return _Part("byte", n)
 
 
-@functools.cache
+@_shared
 def i8(n: int) -> _Part:                             # imm8 (-128..255)
     return _Part("imm", n, (1, -(1 << 7), 1 << 8))
 
 
-@functools.cache
+@_shared
 def i16(n: int) -> _Part:
     return _Part("imm", n, (2, -(1 << 15), 1 << 16))
 
 
-@functools.cache
+@_shared
 def i32(n: int) -> _Part:                            # imm32, zero- or sign- meaning
     return _Part("imm", n, (4, -(1 << 31), 1 << 32))
 
 
-@functools.cache
+@_shared
 def i32s(n: int) -> _Part:                           # imm32 sign-extended to 64 bits
     return _Part("imm", n, (4, -(1 << 31), 1 << 31))
 
 
-@functools.cache
+@_shared
 def i64(n: int) -> _Part:
     return _Part("imm", n, (8, -(1 << 63), 1 << 64))
 
 
-@functools.cache
+@_shared
 def rel8(n: int) -> _Part:
     return _Part("imm", n, (1, -(1 << 7), 1 << 7))
 
 
-@functools.cache
+@_shared
 def rel32(n: int) -> _Part:
     return _Part("imm", n, (4, -(1 << 31), 1 << 31))
 
@@ -536,13 +548,14 @@ def _compiled_methods(forms: Tuple[Optional[Callable], ...],
 _TABLES: Dict[str, "FormTable"] = {}        # form name -> the table that builds it
 
 
-class FormTable(Mapping):
+class FormTable:
     """A table of forms, name -> encoder function, each built on its first use
     (a run uses a fraction of the forms; building all of them would cost
     start-up time) from its row: ``add(name, build, *args)`` records
     ``build(*args)``.  `install_lazy` makes each form an `Assembler` method
     (a `_LazyMethod` until the form is built); the form modules'
-    ``__getattr__`` is `attr`."""
+    ``__getattr__`` is `attr`.  A read-only mapping (not a collections.abc
+    Mapping: importing collections costs start-up time)."""
 
     def __init__(self) -> None:
         self._rows: Dict[str, Tuple[Callable, tuple]] = {}
@@ -579,6 +592,21 @@ class FormTable(Mapping):
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def __contains__(self, name) -> bool:
+        return name in self._rows
+
+    def keys(self):
+        return self._rows.keys()
+
+    def values(self):
+        return [self[n] for n in self._rows]
+
+    def items(self):
+        return [(n, self[n]) for n in self._rows]
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self._rows else default
 
 
 class _LazyMethod:
