@@ -282,6 +282,8 @@ class BlockGen(OpLowering):
                 continue
             if name == "call":
                 return None
+            # the key: temps as negative ints, I32 consts as their value, I64
+            # ones as theirs + 2**64, other arguments as they are
             key = [name]
             for a in op.args:
                 cls = a.__class__
@@ -292,10 +294,9 @@ class BlockGen(OpLowering):
                             return None             # lives across instructions / too many
                         t = local[a.index] = len(local)
                         temp_loc[a.index] = QUICK_LOCS[t]
-                    key.append(t if a.type is I32 else t + nlocs)
+                    key.append(~t if a.type is I32 else ~(t + nlocs))
                 elif cls is Const:
-                    key.append(a.type)
-                    key.append(a.value)
+                    key.append(a.value if a.type is I32 else a.value | 1 << 64)
                 else:
                     key.append(a)
             if name in MEMO_OPS:
