@@ -53,8 +53,9 @@ from ..._record import Record
 from ..ir import EXIT_HOT, EXIT_LOOKUP, I32, Const, Label, Op, Temp
 from .. import tcache
 from ..optimize import enabled as opt_enabled, optimize as optimize_ops
-from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
-                      RDX, RSI, RSP, SUB32_mi, Assembler, EncodeError, Mem)
+from .encoder import (CC_E, CC_NE, NOPS, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX,
+                      RCX, RDI, RDX, RSI, RSP, SUB32_mi, Assembler, EncodeError, Mem)
+from .encoder import Label as AsmLabel
 from .addrfold import fold_addresses
 from .live import LiveRanges, live_ranges
 from .ops import SCRATCH, CodegenError, OpLowering
@@ -77,6 +78,8 @@ EXIT_REQUEST_CHECK = bytes((0x83, 0x7D, ENV_EXIT_REQUEST_OFFSET, 0x00,  # cmp dw
 STORE_PC_IMM32 = bytes((0x48, 0xC7, 0x45, ENV_PC_OFFSET))               # mov qword [rbp+0], imm32
 GOTO_TB_JMP = b"\xE9\x00\x00\x00\x00"                                   # jmp rel32 0
 MOV_RAX_IMM64 = b"\x48\xB8"                                             # movabs rax, imm64
+MOV_EAX_IMM32 = {v: b"\xB8" + v.to_bytes(4, "little")                    # mov eax, exit code
+                 for v in (EXIT_LOOKUP, EXIT_HOT)}
 # registers that hold temps (never rsp, rbp = env, r14 = guest base, nor the
 # lowering's scratch registers rax, rcx, rdx, rsi)
 TEMP_REGS_CALLER = (RDI, R8, R9, R10, R11)        # clobbered by helper calls
@@ -319,7 +322,8 @@ class BlockGen(OpLowering):
         a block without guest instructions)."""
         if not ops or ops[-1].name not in TERMINATORS:
             raise CodegenError("block does not end with goto_tb/exit_tb/goto_ptr/br")
-        entry_pc = next((op.args[0] for op in ops if op.name == "insn_start"), None)
+        entry_pc = ops[0].args[0] if ops[0].name == "insn_start" else \
+            next((op.args[0] for op in ops if op.name == "insn_start"), None)
         exit_req = self.gen_exit_request_check() if entry_pc is not None else None
         hot = self.gen_hot_count() if self.quick and entry_pc is not None else None
         return entry_pc, exit_req, hot
@@ -355,7 +359,7 @@ class BlockGen(OpLowering):
     def asm_label(self, l: Label):
         lab = self.labels.get(id(l))
         if lab is None:
-            lab = self.labels[id(l)] = (l, self.a.label(f"L{l.id}"))
+            lab = self.labels[id(l)] = (l, AsmLabel(l))      # (named by the IR label)
         return lab[1]
 
     def gen_label(self, l: Label) -> None:
@@ -413,9 +417,14 @@ class BlockGen(OpLowering):
         EXIT_LOOKUP after the exit-request check (the dispatcher sees
         exit_request), EXIT_HOT after the entry count (the engine translates
         the block again, optimized)."""
-        self.a.bind(lab)
-        self.gen_store_pc(pc)
-        self.gen_exit_tb(exit_code)
+        A = self.a
+        A.bind(lab)
+        if 0 <= pc < (1 << 31):                  # gen_store_pc, gen_exit_tb in one go
+            A.buf += STORE_PC_IMM32 + pc.to_bytes(4, "little") + MOV_EAX_IMM32[exit_code]
+        else:
+            self.gen_store_pc(pc)
+            A.MOV_ri(RAX, exit_code)
+        A.JMP_abs(self.cg.epilogue_addr)
 
     def gen_insn_start(self, pc: int) -> None:
         self.res.insn_map.append((self.a.pos, pc))
@@ -428,13 +437,19 @@ class BlockGen(OpLowering):
         if n not in (0, 1) or self.res.jmp_insn[n] is not None:
             raise CodegenError(f"bad or repeated goto_tb slot {n}")
         A = self.a
-        A.align_field(1, 4)                       # rel32 of the jmp: one atomic store
-        self.res.jmp_insn[n] = A.pos
-        A.buf += GOTO_TB_JMP
-        self.res.jmp_reset[n] = A.pos
-        self.gen_store_pc(pc)
-        A.buf += MOV_RAX_IMM64 + (self.tb_addr | n).to_bytes(8, "little")  # relocatable
-        self.tb_relocs.append((A.pos - 8, n))
+        buf = A.buf
+        # the jmp's rel32 4-byte aligned (one atomic store): A.align_field(1, 4)
+        buf += NOPS[-(A.base_addr + len(buf) + 1) % 4]
+        self.res.jmp_insn[n] = len(buf)
+        buf += GOTO_TB_JMP
+        self.res.jmp_reset[n] = len(buf)
+        tb = MOV_RAX_IMM64 + (self.tb_addr | n).to_bytes(8, "little")   # relocatable
+        if 0 <= pc < (1 << 31):                  # gen_store_pc, inline
+            buf += STORE_PC_IMM32 + pc.to_bytes(4, "little") + tb
+        else:
+            self.gen_store_pc(pc)
+            buf += tb
+        self.tb_relocs.append((len(buf) - 8, n))
         A.JMP_abs(self.cg.epilogue_addr)
 
     def gen_goto_ptr(self) -> None:
