@@ -915,8 +915,12 @@ class Assembler:
         return rel
 
     def JMP_abs(self, target: int) -> None:
-        self.buf += b"\xE9" + self._rel_to(target, 5).to_bytes(4, "little", signed=True)
-        self.relocs.append(("rel32", len(self.buf) - 4, target))
+        buf = self.buf
+        rel = target - (self.base_addr + len(buf) + 5)     # _rel_to, inline (every block's exits)
+        if not -0x80000000 <= rel < 0x80000000:
+            raise EncodeError(f"target {target:#x} out of rel32 range")
+        buf += b"\xE9" + rel.to_bytes(4, "little", signed=True)
+        self.relocs.append(("rel32", len(buf) - 4, target))
 
     def CALL_abs(self, target: int) -> None:
         self.buf += b"\xE8" + self._rel_to(target, 5).to_bytes(4, "little", signed=True)
