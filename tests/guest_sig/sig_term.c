@@ -117,24 +117,28 @@ int main(int argc, char **argv)
         }
         /* the child's line comes first: the parent reports "continued" only
            after the child has said so (a byte through a pipe), so the output's
-           order does not depend on how the two processes are scheduled */
-        int sync[2];
-        if (pipe(sync) != 0)
+           order does not depend on how the two processes are scheduled; and
+           the child exits only after the parent has seen it continued (a byte
+           back), or waitpid(WCONTINUED) could find it exited already */
+        int sync[2], back[2];
+        if (pipe(sync) != 0 || pipe(back) != 0)
             return 3;
         pid_t pid = fork();
+        char c;
         if (pid == 0) {
             raise(SIGSTOP);
             SAY("child: continued\n");
             write(sync[1], "c", 1);
+            read(back[0], &c, 1);
             _exit(5);
         }
         waitpid(pid, &st, WUNTRACED);
         report("stop child", st);
         kill(pid, SIGCONT);
         waitpid(pid, &st, WCONTINUED);
-        char c;
         read(sync[0], &c, 1);
         report("stop child", st);
+        write(back[1], "g", 1);
         waitpid(pid, &st, 0);
         report("stop child", st);
         return done("sig_term");
