@@ -242,8 +242,9 @@ def extractor_module_text(patterns: Iterable[Pattern]) -> str:
 
 _BIT_MASK = str.maketrans("01.-x", "11000")     # diagram -> mask / value digits
 _BIT_VALUE = str.maketrans("01.-x", "01000")
-_FIELD_WIDTH: Dict[str, Tuple[int, bool]] = {}  # "N" / "sN" -> (N, signed), as met
-_FIXED_BITS: Dict[str, Tuple[int, int]] = {}     # a run of fixed bits -> (mask, value), as met
+# a token of a diagram -> (bits, mask, value, field name or None, signed), as met:
+# a field "name:N" / "name:sN" fixes nothing; a run of fixed bits names no field
+_TOKENS: Dict[str, Tuple[int, int, int, Optional[str], bool]] = {}
 
 
 def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
@@ -255,37 +256,30 @@ def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
     mask = value = 0
     pos = width
     for tok in spec.split():
-        if ":" in tok:
-            fname, w = tok.split(":")
-            n, sgn = _FIELD_WIDTH.get(w) or _field_width(w)
-            pos -= n
+        n, m, v, fname, sgn = _TOKENS.get(tok) or _token(name, tok)
+        pos -= n
+        mask = mask << n | m
+        value = value << n | v
+        if fname is not None:
             fields.append((fname, pos, n, sgn))
-            mask <<= n
-            value <<= n
-        else:
-            n = len(tok)
-            pos -= n
-            m, v = _FIXED_BITS.get(tok) or _fixed_bits(name, tok)
-            mask = mask << n | m
-            value = value << n | v
     if pos != 0:
         raise ValueError(f"{name}: pattern covers {width - pos} bits, expected {width}: {spec}")
-    return Pattern(name, mask, value, fields, trans, dict(exclude or {}),
-                   dict(xform or {}), dict(extra or {}), width, spec)
+    return Pattern(name, mask, value, fields, trans, dict(exclude) if exclude else {},
+                   dict(xform) if xform else {}, dict(extra) if extra else {}, width, spec)
 
 
-def _field_width(w: str) -> Tuple[int, bool]:
-    """(N, signed) of a field's width "N" or "sN" (remembered)."""
-    sgn = w.startswith("s")
-    _FIELD_WIDTH[w] = res = (int(w[1:] if sgn else w), sgn)
-    return res
-
-
-def _fixed_bits(name: str, tok: str) -> Tuple[int, int]:
-    """(mask, value) of a run of fixed bits like 01.1 (remembered)."""
-    if tok.strip("01.-x"):
+def _token(name: str, tok: str) -> Tuple[int, int, int, Optional[str], bool]:
+    """What one token of pattern `name`'s diagram stands for (remembered)."""
+    if ":" in tok:
+        fname, w = tok.split(":")
+        sgn = w.startswith("s")
+        res = (int(w[1:] if sgn else w), 0, 0, fname, sgn)
+    elif tok.strip("01.-x"):
         raise ValueError(f"{name}: bad token {tok!r}")
-    _FIXED_BITS[tok] = res = (int(tok.translate(_BIT_MASK), 2), int(tok.translate(_BIT_VALUE), 2))
+    else:
+        res = (len(tok), int(tok.translate(_BIT_MASK), 2), int(tok.translate(_BIT_VALUE), 2),
+               None, False)
+    _TOKENS[tok] = res
     return res
 
 
