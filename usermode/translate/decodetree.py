@@ -283,6 +283,11 @@ def _token(name: str, tok: str) -> Tuple[int, int, int, Optional[str], bool]:
     return res
 
 
+if TYPE_CHECKING:
+    # Decoder._index: (common key bits, {key & common: [(key mask, {key value: [rank]})]}, ranked)
+    _Index = Tuple[int, Dict[int, List[Tuple[int, Dict[int, List[int]]]]], List[Pattern]]
+
+
 class Decoder:
     """A set of patterns for one encoding width, bucketed on key bits for speed."""
 
@@ -292,8 +297,7 @@ class Decoder:
         self._key = _key_function(self.key_bits)    # insn -> its bucket key
         self.patterns: List[Pattern] = []
         self._buckets: Dict[int, List[Pattern]] = {}
-        # patterns grouped by the key bits they fix (see _index)
-        self._groups: Optional[Tuple[List[Tuple[int, Dict[int, List[int]]]], List[Pattern]]] = None
+        self._groups: Optional[_Index] = None     # the patterns grouped by key bits (see _index)
         self._cache: Dict[int, Optional[Tuple[Pattern, Dict[str, int]]]] = {}
         self._lazy: List[_Lazy] = []            # not loaded yet, in the order of add_lazy
 
@@ -340,9 +344,9 @@ class Decoder:
 
     def _bucket(self, key: int) -> List[Pattern]:
         """Patterns that can match instructions with this key, best first (built lazily)."""
-        groups, ranked = self._groups or self._index()
+        common, groups, ranked = self._groups or self._index()
         hits: List[int] = []
-        for km, by_value in groups:
+        for km, by_value in groups.get(key & common, ()):
             hit = by_value.get(key & km)
             if hit:
                 hits += hit
@@ -351,9 +355,12 @@ class Decoder:
         self._buckets[key] = pats
         return pats
 
-    def _index(self) -> Tuple[List[Tuple[int, Dict[int, List[int]]]], List[Pattern]]:
+    def _index(self) -> _Index:
         """The patterns grouped by the key bits they fix, once per change of the
-        pattern set: ([(key mask, {key value: [rank]})], rank -> pattern).
+        pattern set: (common, {key & common: [(key mask, {key value: [rank]})]},
+        rank -> pattern), where common are the key bits that every pattern
+        fixes, so a bucket looks only at the groups that have patterns with the
+        bucket's values of those bits.
 
         Rank orders a bucket: first the spaces of patterns not loaded yet (their
         order does not matter: decode loads every space the instruction is in
@@ -361,13 +368,18 @@ class Decoder:
         then first added."""
         key_of = self._key
         stubs = [s for lz in self._lazy for s in lz.stubs]
-        pats = self.patterns
-        ordered = sorted([(-p.fixed_bits, i) for i, p in enumerate(pats)])
-        ranked = stubs + [pats[i] for _f, i in ordered]
+        ranked = stubs + sorted(self.patterns, key=_fewer_fixed_bits)    # (a stable sort)
         groups: Dict[int, Dict[int, List[int]]] = {}
         for rank, p in enumerate(ranked):
             groups.setdefault(key_of(p.mask), {}).setdefault(key_of(p.value), []).append(rank)
-        self._groups = (list(groups.items()), ranked)
+        common = -1
+        for km in groups:
+            common &= km
+        by_common: Dict[int, List[Tuple[int, Dict[int, List[int]]]]] = {}
+        for km, by_value in groups.items():
+            for c in {v & common for v in by_value}:
+                by_common.setdefault(c, []).append((km, by_value))
+        self._groups = (common, by_common, ranked)
         return self._groups
 
     def decode(self, insn: int) -> Optional[Tuple[Pattern, Dict[str, int]]]:
@@ -392,6 +404,11 @@ class Decoder:
             self._cache.clear()
         self._cache[insn] = result
         return result
+
+
+def _fewer_fixed_bits(p: Pattern) -> int:
+    """Sort key: the pattern with more fixed bits first."""
+    return -p.fixed_bits
 
 
 class _Lazy:
