@@ -23,6 +23,12 @@ encoding (MOV) can sit beside a general one (ORR) without ordering games.
 `xform` maps field names to functions applied after extraction (e.g. the T32
 modified-immediate expansion); `extra` adds constant fields.
 
+A pattern's field extractor is generated Python source (`extractor_source`),
+compiled on first use, once per field layout.  The install (runtime/build.py)
+writes those of the ARM tables to translate/_extractors.py, which is
+byte-compiled with the package and looked up by exact source text, so a run
+compiles none of them and a missing or stale file only costs compile time.
+
 `add_lazy` registers patterns that are built only when first needed: the
 encoding spaces that hold all of them, and a function returning them.  The
 first instruction decoded in one of those spaces loads them, into the place
@@ -34,6 +40,9 @@ from __future__ import annotations
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import sys
+from types import CodeType, FunctionType
 
 from .._record import Record
 
@@ -73,7 +82,10 @@ class Pattern(Record):
 
     def _compile(self) -> None:
         # the compiled extractor becomes an instance attribute, hiding extract()
-        self.extract, self._exclude = _compile(self.fields, self.extra, self.xform, self.exclude)
+        src, ns = extractor_source(self.fields, self.extra, self.xform)
+        self.extract = FunctionType(_CODE_CACHE.get(src) or _extractor_code(src), ns)
+        self._exclude = tuple((name, bad, None) if isinstance(bad, int) else (name, None, bad)
+                              for name, bad in self.exclude.items())
 
     def extract(self, insn: int) -> Dict[str, int]:
         """The fields of insn, a fresh dict (compiles the extractor on first use)."""
@@ -96,69 +108,143 @@ class Pattern(Record):
         return not (self.exclude and self.excluded(self.extract(insn)))
 
 
-def _compile(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
-             xform: Dict[str, Callable], exclude: Dict[str, Any]):
-    """A pattern's field extractor (insn -> a fresh dict) and exclude checks,
-    built once so that decoding does not interpret the field list.
+# An extractor is generated Python source, `def extract(insn)` returning the
+# fields as a fresh dict: one dict display (each field, its pieces shifted into
+# place and concatenated, sign-extended if any piece is signed; then `extra`,
+# whose keys may repeat a field's: the later value wins, in the field's place),
+# then each `xform` in turn: fn(value) for a name already present, else
+# fn(dict so far).  The xform functions are globals X0, X1... of each pattern's
+# own function, so the source depends only on the field layout and the extra
+# values, and patterns that share them share one code object.
 
-    The dict holds, in this order: each field (the pieces of one name
-    concatenated MSB first, sign-extended to their total width if any piece
-    is signed), then `extra` (dict.update), then each `xform` in turn:
-    fn(value) for a name already present, else fn(dict so far).
-    """
-    names = {name for name, _s, _w, _sgn in fields}
-    if len(names) == len(fields) and True not in {sgn for _n, _s, _w, sgn in fields}:
-        # the common case: every field is one unsigned piece
-        plain = tuple((n, s, (1 << w) - 1) for n, s, w, _sgn in fields)
+# extractor source -> its code object, compiled or prebuilt
+_CODE_CACHE: Dict[str, CodeType] = {}
+# the extractors compiled at install time (translate/_extractors.py, written by
+# runtime/build.py; keyed by source text, so never stale): [] until loaded
+PREBUILT_MODULE = __package__ + "._extractors"
+_PREBUILT: List[Dict[str, Callable]] = []
 
-        def base(insn: int) -> Dict[str, int]:
-            return {n: insn >> s & m for n, s, m in plain}
-    else:
-        base = _pieces_extractor(fields)
-    present = names | set(extra)
-    steps = tuple((name, fn, name in present) for name, fn in xform.items())
-    if extra or steps:
-        def extract(insn: int) -> Dict[str, int]:
-            out = base(insn)
-            out.update(extra)
-            for name, fn, by_value in steps:
-                out[name] = fn(out[name]) if by_value else fn(out)
-            return out
-    else:
-        extract = base
-    checks = tuple((name, bad, None) if isinstance(bad, int) else (name, None, bad)
-                   for name, bad in exclude.items())
-    return extract, checks
+# pieces of extractor source, made once: a field of one piece (name, shift,
+# width, signed) or an extra (name, value) -> its item in the dict display; an
+# xform step (index, name, by value) -> its line
+_FIELD_ITEMS: Dict[Tuple[str, int, int, bool], str] = {}
+_EXTRA_ITEMS: Dict[Tuple[str, int], str] = {}
+_XFORM_LINES: Dict[Tuple[int, str, bool], str] = {}
 
 
-def _pieces_extractor(fields: List[Tuple[str, int, int, bool]]) -> Callable[[int], Dict[str, int]]:
-    """insn -> its fields, for fields made of several pieces or signed (see _compile)."""
-    pieces: Dict[str, List[Tuple[int, int, int]]] = {}
+def extractor_source(fields: List[Tuple[str, int, int, bool]], extra: Dict[str, int],
+                     xform: Dict[str, Callable]) -> Tuple[str, Dict[str, Callable]]:
+    """The source of a pattern's extractor and its globals (the xforms as X0, X1...)."""
+    items = {f[0]: _FIELD_ITEMS.get(f) or _field_item(f) for f in fields}
+    if len(items) < len(fields):                    # a field of several pieces
+        items = _joined_items(fields)
+    parts = list(items.values())
+    if extra:
+        parts += [_EXTRA_ITEMS.get(kv) or _extra_item(kv) for kv in extra.items()]
+    display = "{" + ", ".join(parts) + "}"
+    if not xform:
+        return "def extract(insn):\n    return " + display + "\n", {}
+    ns: Dict[str, Callable] = {}
+    lines = ["def extract(insn):\n    f = " + display]
+    for i, (name, fn) in enumerate(xform.items()):
+        ns["X%d" % i] = fn
+        step = (i, name, name in items or name in extra)
+        lines.append(_XFORM_LINES.get(step) or _xform_line(step))
+    lines.append("    return f\n")
+    return "\n".join(lines), ns
+
+
+def _field_item(field: Tuple[str, int, int, bool]) -> str:
+    name, shift, width, sgn = field
+    _FIELD_ITEMS[field] = item = f"{name!r}: {_field_expr([(shift, width)], sgn)}"
+    return item
+
+
+def _extra_item(kv: Tuple[str, int]) -> str:
+    _EXTRA_ITEMS[kv] = item = f"{kv[0]!r}: {kv[1]!r}"
+    return item
+
+
+def _xform_line(step: Tuple[int, str, bool]) -> str:
+    i, name, by_value = step
+    _XFORM_LINES[step] = line = f"    f[{name!r}] = X{i}({f'f[{name!r}]' if by_value else 'f'})"
+    return line
+
+
+def _joined_items(fields: List[Tuple[str, int, int, bool]]) -> Dict[str, str]:
+    """name -> dict item, for fields whose pieces are concatenated (see above)."""
+    pieces: Dict[str, List[Tuple[int, int]]] = {}
     signed: Dict[str, bool] = {}
     for name, shift, width, sgn in fields:
-        pieces.setdefault(name, []).append((shift, width, (1 << width) - 1))
+        pieces.setdefault(name, []).append((shift, width))
         signed[name] = signed.get(name, False) or sgn
-    spec = []
-    for n, p in pieces.items():
-        total = sum(w for _s, w, _m in p)
-        spec.append((n, tuple(p), 1 << (total - 1) if signed[n] else 0, 1 << total))
-    spec = tuple(spec)
+    return {n: f"{n!r}: {_field_expr(p, signed[n])}" for n, p in pieces.items()}
 
-    def base(insn: int) -> Dict[str, int]:
-        out = {}
-        for n, p, sign, full in spec:
-            v = 0
-            for s, w, m in p:
-                v = v << w | insn >> s & m
-            out[n] = v - full if v & sign else v
-        return out
-    return base
+
+def _field_expr(pieces: List[Tuple[int, int]], signed: bool) -> str:
+    """The expression of one field of insn: its (shift, width) pieces, MSB first."""
+    total = sum(w for _s, w in pieces)
+    terms = []
+    at = total
+    for shift, width in pieces:
+        at -= width                         # where the piece goes in the field
+        m = ((1 << width) - 1) << at
+        if shift >= at:
+            terms.append(f"insn >> {shift - at} & {m}" if shift > at else f"insn & {m}")
+        else:
+            terms.append(f"insn << {at - shift} & {m}")
+    expr = " | ".join(terms)
+    if signed:
+        sign = 1 << (total - 1)
+        return f"(({expr}) ^ {sign}) - {sign}"
+    return expr
+
+
+def _extractor_code(src: str) -> CodeType:
+    """The code object of an extractor source: from the install-time module
+    when it has this very source, else compiled now (remembered)."""
+    fn = (_PREBUILT or _load_prebuilt())[0].get(src)
+    if fn is not None:
+        code = fn.__code__
+    else:
+        module = compile(src, "<decodetree extractor>", "exec")
+        code = next(c for c in module.co_consts if isinstance(c, CodeType))
+    _CODE_CACHE[src] = code
+    return code
+
+
+def _load_prebuilt() -> List[Dict[str, Callable]]:
+    """_PREBUILT[0] = _extractors.EXTRACTORS (empty without the module)."""
+    try:
+        __import__(PREBUILT_MODULE)             # (sys.modules decides, as for any import)
+        _PREBUILT.append(sys.modules[PREBUILT_MODULE].EXTRACTORS)
+    except (ImportError, SyntaxError, AttributeError):     # not built, or cut short
+        _PREBUILT.append({})
+    return _PREBUILT
+
+
+def extractor_module_text(patterns: Iterable[Pattern]) -> str:
+    """Source of translate/_extractors.py: the extractor of every layout among
+    the patterns, compiled when the module is (its .pyc), and EXTRACTORS:
+    source text -> function."""
+    srcs = sorted({extractor_source(p.fields, p.extra, p.xform)[0] for p in patterns})
+    out = ['"""Field extractors of the decodetree patterns, generated by',
+           'usermode/translate/runtime/build.py (decodetree.extractor_module_text): do',
+           'not edit.  Only the code objects are used, with each pattern\'s own globals',
+           '(see decodetree._extractor_code)."""', ""]
+    for i, src in enumerate(srcs):
+        out.append(src.replace("def extract(", f"def extract_{i}(", 1))
+    out.append("EXTRACTORS = {")
+    out += [f"    {src!r}: extract_{i}," for i, src in enumerate(srcs)]
+    out.append("}")
+    return "\n".join(out) + "\n"
 
 
 _BIT_MASK = str.maketrans("01.-x", "11000")     # diagram -> mask / value digits
 _BIT_VALUE = str.maketrans("01.-x", "01000")
-_FIELD_WIDTH: Dict[str, Tuple[int, bool]] = {}  # "N" / "sN" -> (N, signed), as met
-_FIXED_BITS: Dict[str, Tuple[int, int]] = {}     # a run of fixed bits -> (mask, value), as met
+# a token of a diagram -> (bits, mask, value, field name or None, signed), as met:
+# a field "name:N" / "name:sN" fixes nothing; a run of fixed bits names no field
+_TOKENS: Dict[str, Tuple[int, int, int, Optional[str], bool]] = {}
 
 
 def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
@@ -170,38 +256,36 @@ def pattern(name: str, spec: str, trans: Optional[Callable] = None, *,
     mask = value = 0
     pos = width
     for tok in spec.split():
-        if ":" in tok:
-            fname, w = tok.split(":")
-            n, sgn = _FIELD_WIDTH.get(w) or _field_width(w)
-            pos -= n
+        n, m, v, fname, sgn = _TOKENS.get(tok) or _token(name, tok)
+        pos -= n
+        mask = mask << n | m
+        value = value << n | v
+        if fname is not None:
             fields.append((fname, pos, n, sgn))
-            mask <<= n
-            value <<= n
-        else:
-            n = len(tok)
-            pos -= n
-            m, v = _FIXED_BITS.get(tok) or _fixed_bits(name, tok)
-            mask = mask << n | m
-            value = value << n | v
     if pos != 0:
         raise ValueError(f"{name}: pattern covers {width - pos} bits, expected {width}: {spec}")
-    return Pattern(name, mask, value, fields, trans, dict(exclude or {}),
-                   dict(xform or {}), dict(extra or {}), width, spec)
+    return Pattern(name, mask, value, fields, trans, dict(exclude) if exclude else {},
+                   dict(xform) if xform else {}, dict(extra) if extra else {}, width, spec)
 
 
-def _field_width(w: str) -> Tuple[int, bool]:
-    """(N, signed) of a field's width "N" or "sN" (remembered)."""
-    sgn = w.startswith("s")
-    _FIELD_WIDTH[w] = res = (int(w[1:] if sgn else w), sgn)
-    return res
-
-
-def _fixed_bits(name: str, tok: str) -> Tuple[int, int]:
-    """(mask, value) of a run of fixed bits like 01.1 (remembered)."""
-    if tok.strip("01.-x"):
+def _token(name: str, tok: str) -> Tuple[int, int, int, Optional[str], bool]:
+    """What one token of pattern `name`'s diagram stands for (remembered)."""
+    if ":" in tok:
+        fname, w = tok.split(":")
+        sgn = w.startswith("s")
+        res = (int(w[1:] if sgn else w), 0, 0, fname, sgn)
+    elif tok.strip("01.-x"):
         raise ValueError(f"{name}: bad token {tok!r}")
-    _FIXED_BITS[tok] = res = (int(tok.translate(_BIT_MASK), 2), int(tok.translate(_BIT_VALUE), 2))
+    else:
+        res = (len(tok), int(tok.translate(_BIT_MASK), 2), int(tok.translate(_BIT_VALUE), 2),
+               None, False)
+    _TOKENS[tok] = res
     return res
+
+
+if TYPE_CHECKING:
+    # Decoder._index: (common key bits, {key & common: [(key mask, {key value: [rank]})]}, ranked)
+    _Index = Tuple[int, Dict[int, List[Tuple[int, Dict[int, List[int]]]]], List[Pattern]]
 
 
 class Decoder:
@@ -213,8 +297,7 @@ class Decoder:
         self._key = _key_function(self.key_bits)    # insn -> its bucket key
         self.patterns: List[Pattern] = []
         self._buckets: Dict[int, List[Pattern]] = {}
-        # patterns grouped by the key bits they fix (see _index)
-        self._groups: Optional[Tuple[List[Tuple[int, Dict[int, List[int]]]], List[Pattern]]] = None
+        self._groups: Optional[_Index] = None     # the patterns grouped by key bits (see _index)
         self._cache: Dict[int, Optional[Tuple[Pattern, Dict[str, int]]]] = {}
         self._lazy: List[_Lazy] = []            # not loaded yet, in the order of add_lazy
 
@@ -261,9 +344,9 @@ class Decoder:
 
     def _bucket(self, key: int) -> List[Pattern]:
         """Patterns that can match instructions with this key, best first (built lazily)."""
-        groups, ranked = self._groups or self._index()
+        common, groups, ranked = self._groups or self._index()
         hits: List[int] = []
-        for km, by_value in groups:
+        for km, by_value in groups.get(key & common, ()):
             hit = by_value.get(key & km)
             if hit:
                 hits += hit
@@ -272,9 +355,12 @@ class Decoder:
         self._buckets[key] = pats
         return pats
 
-    def _index(self) -> Tuple[List[Tuple[int, Dict[int, List[int]]]], List[Pattern]]:
+    def _index(self) -> _Index:
         """The patterns grouped by the key bits they fix, once per change of the
-        pattern set: ([(key mask, {key value: [rank]})], rank -> pattern).
+        pattern set: (common, {key & common: [(key mask, {key value: [rank]})]},
+        rank -> pattern), where common are the key bits that every pattern
+        fixes, so a bucket looks only at the groups that have patterns with the
+        bucket's values of those bits.
 
         Rank orders a bucket: first the spaces of patterns not loaded yet (their
         order does not matter: decode loads every space the instruction is in
@@ -282,13 +368,18 @@ class Decoder:
         then first added."""
         key_of = self._key
         stubs = [s for lz in self._lazy for s in lz.stubs]
-        pats = self.patterns
-        ordered = sorted([(-p.fixed_bits, i) for i, p in enumerate(pats)])
-        ranked = stubs + [pats[i] for _f, i in ordered]
+        ranked = stubs + sorted(self.patterns, key=_fewer_fixed_bits)    # (a stable sort)
         groups: Dict[int, Dict[int, List[int]]] = {}
         for rank, p in enumerate(ranked):
             groups.setdefault(key_of(p.mask), {}).setdefault(key_of(p.value), []).append(rank)
-        self._groups = (list(groups.items()), ranked)
+        common = -1
+        for km in groups:
+            common &= km
+        by_common: Dict[int, List[Tuple[int, Dict[int, List[int]]]]] = {}
+        for km, by_value in groups.items():
+            for c in {v & common for v in by_value}:
+                by_common.setdefault(c, []).append((km, by_value))
+        self._groups = (common, by_common, ranked)
         return self._groups
 
     def decode(self, insn: int) -> Optional[Tuple[Pattern, Dict[str, int]]]:
@@ -313,6 +404,11 @@ class Decoder:
             self._cache.clear()
         self._cache[insn] = result
         return result
+
+
+def _fewer_fixed_bits(p: Pattern) -> int:
+    """Sort key: the pattern with more fixed bits first."""
+    return -p.fixed_bits
 
 
 class _Lazy:

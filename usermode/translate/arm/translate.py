@@ -628,6 +628,13 @@ def _register(decoders: Dict[str, Decoder], names: List[str]) -> None:
                              lambda name=name, dec_name=dec_name: _module_patterns(name, dec_name))
 
 
+def all_patterns() -> List[Pattern]:
+    """Every pattern of every trans_* module, lazy ones too (imports them all;
+    the decoders are left as they are): for build.py and tests."""
+    return [p for name in _table_modules() for dec_name in ("A32", "T32", "T16")
+            for p in _module_patterns(name, dec_name)]
+
+
 def _module_patterns(name: str, dec_name: str) -> List[Pattern]:
     """The patterns a trans_* module defines for one decoder (imports it)."""
     full = f"{__package__}.{name}"

@@ -3,7 +3,9 @@
 Builds the extension module ``usermode.translate._runtime`` from runtime.c,
 and writes usermode/translate/x86/_forms.py, the x86 encoder's instruction
 forms as Python source (byte-compiled with the package, so a run need not
-compile them: see x86/encoder.py, _form_code), when this script is loaded.
+compile them: see x86/encoder.py, _form_code), and
+usermode/translate/_extractors.py, the ARM decoder's field extractors
+(likewise: see decodetree.py, _extractor_code), when this script is loaded.
 By hand: ``python usermode/translate/runtime/build.py`` builds both in place.
 """
 import os
@@ -42,7 +44,26 @@ def write_x86_forms() -> None:
         pass
 
 
+def write_arm_extractors() -> None:
+    """Write translate/_extractors.py, the field extractors of every ARM
+    decoder pattern of this source tree (see decodetree._extractor_code; not
+    in a read-only tree: the decoders then compile them at run time)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    sys.path.insert(0, root)
+    try:
+        from usermode.translate import decodetree
+        from usermode.translate.arm import translate
+    finally:
+        sys.path.remove(root)
+    try:
+        with open(os.path.join(root, "usermode", "translate", "_extractors.py"), "w") as f:
+            f.write(decodetree.extractor_module_text(translate.all_patterns()))
+    except OSError:
+        pass
+
+
 write_x86_forms()
+write_arm_extractors()
 ffibuilder = FFI()
 ffibuilder.cdef(_cdef_text() + _read("fp_helpers.h")            # + floating point
                 + _read("neon_helpers.h"))                        # + vector (NEON)
