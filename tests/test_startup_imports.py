@@ -1,0 +1,51 @@
+"""Modules a typical run does not need are imported on first use (start-up
+cost): each lazy path gives what the eager import gave.  Every check runs in
+a fresh interpreter, so that nothing imported by other tests hides a module
+that is not imported lazily."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def fresh(script: str, *args: str):
+    """Run script in a new interpreter (this repo first on the path, the
+    translation cache off); the JSON it prints last."""
+    env = dict(os.environ, PYTHONPATH=REPO, PYQEMU_TCACHE="0")
+    p = subprocess.run([sys.executable, "-c", textwrap.dedent(script), *args],
+                       capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+VEC_LOWERING = """
+    import json, sys
+    from usermode.translate.ir import IRBuilder
+    from usermode.translate.x86 import codegen, vec
+    if sys.argv[1] == "eager":
+        from usermode.translate.x86 import vec_fp, vec_int  # noqa: F401
+    before = sorted(m for m in ("vec_fp", "vec_int")
+                    if "usermode.translate.x86." + m in sys.modules)
+    cg = codegen.CodeGen(optimize=False)
+    cg.set_epilogue(0x10000)
+    b = IRBuilder()
+    b.vop("add", 4, 256, 272, 288, n=16)        # vec_int
+    b.vop("fabs", 4, 304, 256, n=16)            # vec_fp
+    b.exit_tb(0)
+    code = cg.gen_block(b.ops, b.ntemps, 0x20000, 0x30000).code
+    table = sorted((k, f.__module__, f.__qualname__) for k, f in vec.VOP_INLINE.items())
+    print(json.dumps([before, code.hex(), table]))
+"""
+
+
+def test_vector_lowerings_are_imported_on_the_first_vop():
+    lazy_before, lazy_code, lazy_table = fresh(VEC_LOWERING, "lazy")
+    eager_before, eager_code, eager_table = fresh(VEC_LOWERING, "eager")
+    assert lazy_before == [] and eager_before == ["vec_fp", "vec_int"]
+    assert lazy_code == eager_code
+    assert lazy_table == eager_table
+    assert {m for _, m, _ in lazy_table} == {"usermode.translate.x86.vec_fp",
+                                               "usermode.translate.x86.vec_int"}
