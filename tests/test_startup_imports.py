@@ -49,3 +49,29 @@ def test_vector_lowerings_are_imported_on_the_first_vop():
     assert lazy_table == eager_table
     assert {m for _, m, _ in lazy_table} == {"usermode.translate.x86.vec_fp",
                                                "usermode.translate.x86.vec_int"}
+
+
+HELLO = os.path.join(REPO, "examples", "hello-arm")
+
+
+def run_imports(program: str, **env):
+    """Run program under pyqemu-arm (``-X importtime``): (exit status, its
+    stdout, the modules the run imported)."""
+    env = dict(os.environ, PYTHONPATH=REPO, PYQEMU_TCACHE="0", **env)
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "usermode", program],
+                       capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+    mods = {line.rsplit("|", 1)[1].strip() for line in p.stderr.splitlines()
+            if line.startswith("import time:")}
+    return p.returncode, p.stdout, mods
+
+
+def test_the_optimizer_is_imported_with_the_first_hot_block():
+    """A short run optimizes no block (all stay quick), so optimize.py is not
+    loaded; when blocks become hot it is, and the guest runs the same."""
+    status, out, mods = run_imports(HELLO)
+    assert status == 0 and "Hello" in out
+    assert "usermode.translate.x86.codegen" in mods
+    assert "usermode.translate.optimize" not in mods
+    hot = run_imports(HELLO, PYQEMU_HOT="1")        # every block hot on its first entry
+    assert hot[:2] == (status, out)
+    assert "usermode.translate.optimize" in hot[2]

@@ -52,7 +52,7 @@ from ..._record import Record
 
 from ..ir import EXIT_HOT, EXIT_LOOKUP, I32, Const, Label, Op, Temp
 from .. import tcache
-from ..optimize import enabled as opt_enabled, optimize as optimize_ops
+from ..optimize_entry import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_E, CC_NE, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDI,
                       RDX, RSI, RSP, SUB32_mi, Assembler, EncodeError, Mem)
 from .addrfold import fold_addresses
