@@ -32,7 +32,6 @@ Usage::
 from __future__ import annotations
 
 import struct
-import types
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Dict, List, Optional, Tuple
@@ -310,9 +309,12 @@ def _nargs(parts: Tuple[_Part, ...]) -> int:
     return 1 + max(used + [-1])
 
 
+# types.FunctionType and types.CodeType (importing types costs start-up time)
+_FunctionType = type(_nargs)
+_CodeType = type(_nargs.__code__)
 # source of a form's (encode, method) -> their code objects: forms that differ
 # only in constants (opcode, prefix, REX.W, /digit) share one compilation
-_CODE_CACHE: Dict[str, Tuple[types.CodeType, types.CodeType]] = {}
+_CODE_CACHE: Dict[str, Tuple[_CodeType, _CodeType]] = {}
 _INSN_PARTS: List[Tuple["_Part", ...]] = []      # the parts of every insn() form
 # the forms' code compiled at install time (x86/_forms.py, written by
 # runtime/build.py; keyed by source text, so never stale): [] until loaded
@@ -327,10 +329,10 @@ def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
     code is shared (`_form_code`)."""
     src, ns = _form_source(parts)
     enc, meth = _form_code(src)
-    return types.FunctionType(enc, ns), types.FunctionType(meth, ns)
+    return _FunctionType(enc, ns), _FunctionType(meth, ns)
 
 
-def _form_code(src: str) -> Tuple[types.CodeType, types.CodeType]:
+def _form_code(src: str) -> Tuple[_CodeType, _CodeType]:
     """The code objects of a form source's encode and method: from the
     install-time module when it has this very source, else compiled now."""
     code = _CODE_CACHE.get(src)
@@ -340,7 +342,7 @@ def _form_code(src: str) -> Tuple[types.CodeType, types.CodeType]:
             code = (fns[0].__code__, fns[1].__code__)
         else:
             module = compile(src, "<x86 form>", "exec")
-            code = tuple(c for c in module.co_consts if isinstance(c, types.CodeType))
+            code = tuple(c for c in module.co_consts if isinstance(c, _CodeType))
         _CODE_CACHE[src] = code
     return code
 
