@@ -75,3 +75,26 @@ def test_the_optimizer_is_imported_with_the_first_hot_block():
     hot = run_imports(HELLO, PYQEMU_HOT="1")        # every block hot on its first entry
     assert hot[:2] == (status, out)
     assert "usermode.translate.optimize" in hot[2]
+
+
+SYSCALL_ROWS = """
+    import json
+    from usermode.syscalls import arm_table, lookup
+    before = "SYSCALLS" in vars(arm_table)
+    write = lookup(4)
+    made = sorted(arm_table._ROWS)                  # rows made by the lookup: write's
+    table = arm_table.SYSCALLS
+    # every other row: lookup() resolves its handler, in the table's row too
+    differing = [nr for nr, row in list(table.items())
+                 if lookup(nr) is not table[nr] or row.handler.__class__ is not arm_table._Handler
+                 or (row.nr, row.name, row.args, row.result)
+                 != (nr, table[nr].name, table[nr].args, table[nr].result)]
+    print(json.dumps([before, made, table[4] is write, len(table), len(arm_table.TABLE),
+                      differing]))
+"""
+
+
+def test_syscall_rows_are_made_as_calls_are_looked_up():
+    before, made, same, n, entries, differing = fresh(SYSCALL_ROWS)
+    assert not before and made == [4] and same
+    assert n == entries > 250 and differing == [4]     # write's row was resolved already
