@@ -65,12 +65,24 @@ def run_imports(program: str, **env):
     return p.returncode, p.stdout, mods
 
 
+# imported on first use, which a short plain run never comes to
+OPTIONAL_MODULES = {"usermode.translate.optimize",       # the first hot block
+                    "usermode.translate.x86.vec_int",    # the first vop
+                    "usermode.translate.x86.vec_fp",
+                    "usermode.signals.strace_sig"}       # -strace
+
+
+def test_a_short_run_imports_no_optional_module():
+    status, out, mods = run_imports(HELLO)
+    assert status == 0 and "Hello" in out
+    assert "usermode.translate.x86.codegen" in mods
+    assert not OPTIONAL_MODULES & mods, sorted(OPTIONAL_MODULES & mods)
+
+
 def test_the_optimizer_is_imported_with_the_first_hot_block():
     """A short run optimizes no block (all stay quick), so optimize.py is not
     loaded; when blocks become hot it is, and the guest runs the same."""
     status, out, mods = run_imports(HELLO)
-    assert status == 0 and "Hello" in out
-    assert "usermode.translate.x86.codegen" in mods
     assert "usermode.translate.optimize" not in mods
     hot = run_imports(HELLO, PYQEMU_HOT="1")        # every block hot on its first entry
     assert hot[:2] == (status, out)

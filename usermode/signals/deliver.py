@@ -33,7 +33,6 @@ from ..memory import GuestFault
 from . import host
 from .frame import FrameRequest, install_sigreturn_codes, setup_frame
 from .siginfo import host_to_guest, make_guest
-from .strace_sig import emit_taken
 from .tables import (CONT, CORE_MESSAGE_SIGNALS, DEFAULT_ACTION, IGN, NSIG, PYTHON_IGNORES,
                      SA_KEPT, SA_NODEFER, SA_RESETHAND, SI_KERNEL, SIG_DFL, SIG_IGN,
                      SIGKILL, SIGNAL_NAMES, SIGSEGV, SIGSTOP, STOP, SYNCHRONOUS_MASK,
@@ -278,6 +277,7 @@ class Signals:
         """Act on one signal; True when a handler frame was built."""
         proc = self.proc
         if proc.options.strace:
+            from .strace_sig import emit_taken      # only with -strace: not at start-up
             emit_taken(proc, sig, info, fault=info is self.forced_info)
         act = self.action(sig)
         if act.handler == SIG_IGN:
