@@ -69,6 +69,8 @@ def run_imports(program: str, **env):
 OPTIONAL_MODULES = {"usermode.translate.optimize",       # the first hot block
                     "usermode.translate.x86.vec_int",    # the first vop
                     "usermode.translate.x86.vec_fp",
+                    "usermode.signals.frame",            # the first signal handler
+                    "usermode.signals.altstack",
                     "usermode.signals.strace_sig"}       # -strace
 
 
