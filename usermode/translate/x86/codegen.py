@@ -42,7 +42,7 @@ Usage::
 """
 from __future__ import annotations
 
-import bisect
+import _bisect as bisect      # the C functions: the bisect module costs start-up time
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Dict, List, Optional, Tuple
