@@ -112,3 +112,30 @@ def test_syscall_rows_are_made_as_calls_are_looked_up():
     before, made, same, n, entries, differing = fresh(SYSCALL_ROWS)
     assert not before and made == [4] and same
     assert n == entries > 250 and differing == [4]     # write's row was resolved already
+
+
+ASSEMBLER_FORMS = """
+    import json
+    from usermode.translate.x86 import encoder as E, fp_encoder as F, vec_encoder as V
+    tables = (E.FORMS, F.FP_FORMS, V.VEC_FORMS)
+    names = [n for t in tables for n in t]
+    eager = sorted(n for n in names if type(vars(E.Assembler)[n]) is not E._LazyMethod
+                   or vars(E.Assembler)[n] != n)
+    a = E.Assembler()
+    a.ADD_rr(E.RAX, E.R9)                   # instance access builds the form
+    a.ADDSS_xx(1, 2)
+    a.PADDB_xm(3, E.mem(E.RBP, 64))
+    same = a.buf == E.FORMS["ADD_rr"](E.RAX, E.R9) + F.ADDSS_xx(1, 2) + V.PADDB_xm(3, E.mem(E.RBP, 64))
+    cls = E.Assembler.SUB_ri                # class access too
+    built = [n for n in ("ADD_rr", "ADDSS_xx", "PADDB_xm", "SUB_ri")
+             if callable(vars(E.Assembler)[n]) and type(vars(E.Assembler)[n]) is not E._LazyMethod]
+    print(json.dumps([len(names), eager, same, callable(cls), built]))
+"""
+
+
+def test_forms_are_lazy_assembler_methods_until_first_use():
+    n, eager, same, cls_callable, built = fresh(ASSEMBLER_FORMS)
+    # built at import: the forms MOV_ri and CALL_r (Assembler's own) use
+    assert n > 500 and eager == ["CALL_r", "MOV32_ri", "MOV_ri", "MOV_ri32s", "MOV_ri64"]
+    assert same and cls_callable
+    assert built == ["ADD_rr", "ADDSS_xx", "PADDB_xm", "SUB_ri"]

@@ -564,9 +564,18 @@ class FormTable:
         self._built: Dict[str, Callable[..., bytes]] = {}
 
     def add(self, name: str, build: Callable[..., Callable], *args) -> None:
+        """Record the form NAME = build(*args)."""
         if name in _TABLES:
             raise AssertionError(f"form {name} defined twice")
         self._rows[name] = (build, args)
+        _TABLES[name] = self
+
+    def add_insn(self, name: str, *parts: _Part) -> None:
+        """Record the insn() form NAME of parts: add(name, insn, *parts), in
+        one call (the form modules make hundreds of them at start-up)."""
+        if name in _TABLES:
+            raise AssertionError(f"form {name} defined twice")
+        self._rows[name] = (insn, parts)
         _TABLES[name] = self
 
     def __getitem__(self, name: str) -> Callable[..., bytes]:
@@ -611,25 +620,21 @@ class FormTable:
         return self[name] if name in self._rows else default
 
 
-class _LazyMethod:
+class _LazyMethod(str):
     """The Assembler attribute of a form not built yet: its first access builds
-    the form, whose method replaces this (see FormTable)."""
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
+    the form, whose method replaces this (see FormTable).  It is the form's
+    name, a str, so making one (for every form, at start-up) calls no
+    Python-level __init__."""
+    __slots__ = ()
 
     def __get__(self, obj, cls=None):
-        _TABLES[self.name][self.name]
-        return getattr(Assembler if obj is None else obj, self.name)
+        name = str(self)
+        _TABLES[name][name]
+        return getattr(Assembler if obj is None else obj, name)
 
 
 FORMS = FormTable()
-
-
-def _def(name: str, *parts: _Part) -> None:
-    """Define the insn() form NAME of parts."""
-    FORMS.add(name, insn, *parts)
+_def = FORMS.add_insn           # _def(NAME, *parts): the insn() form NAME of parts
 
 
 def _sized(name: str, form: str, *parts: _Part) -> None:
