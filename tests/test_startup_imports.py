@@ -139,3 +139,12 @@ def test_forms_are_lazy_assembler_methods_until_first_use():
     assert n > 500 and eager == ["CALL_r", "MOV32_ri", "MOV_ri", "MOV_ri32s", "MOV_ri64"]
     assert same and cls_callable
     assert built == ["ADD_rr", "ADDSS_xx", "PADDB_xm", "SUB_ri"]
+
+
+def test_vector_lowerings_all_load_after_one_module_was_imported():
+    # a caller that imported vec_int alone still gets vec_fp's lowerings
+    script = VEC_LOWERING.replace('if sys.argv[1] == "eager":', 'if sys.argv[1] == "int":')
+    script = script.replace("import vec_fp, vec_int", "import vec_int")
+    before, code, table = fresh(script, "int")
+    assert before == ["vec_int"]
+    assert (code, table) == tuple(fresh(VEC_LOWERING, "eager")[1:])
