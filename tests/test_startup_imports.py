@@ -57,7 +57,7 @@ HELLO = os.path.join(REPO, "examples", "hello-arm")
 def run_imports(program: str, **env):
     """Run program under pyqemu-arm (``-X importtime``): (exit status, its
     stdout, the modules the run imported)."""
-    env = dict(os.environ, PYTHONPATH=REPO, PYQEMU_TCACHE="0", **env)
+    env = dict(os.environ, PYTHONPATH=REPO, **{"PYQEMU_TCACHE": "0", **env})
     p = subprocess.run([sys.executable, "-X", "importtime", "-m", "usermode", program],
                        capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
     mods = {line.rsplit("|", 1)[1].strip() for line in p.stderr.splitlines()
@@ -79,6 +79,14 @@ def test_a_short_run_imports_no_optional_module():
     assert status == 0 and "Hello" in out
     assert "usermode.translate.x86.codegen" in mods
     assert not OPTIONAL_MODULES & mods, sorted(OPTIONAL_MODULES & mods)
+
+
+def test_a_first_run_with_the_translation_cache_imports_no_shutil(tmp_path):
+    """A new cache version directory with no older ones to remove: shutil
+    (with re, bz2, lzma...) is not imported."""
+    status, out, mods = run_imports(HELLO, PYQEMU_TCACHE="1", PYQEMU_TCACHE_DIR=str(tmp_path))
+    assert status == 0 and "Hello" in out and any(tmp_path.iterdir())
+    assert "shutil" not in mods
 
 
 def test_the_optimizer_is_imported_with_the_first_hot_block():
