@@ -1,5 +1,6 @@
 """Syscall layer data: struct layouts against the ARM compiler, flag tables both
 ways (with leftover bits), syscall numbers against the kernel headers."""
+import ast
 import os
 import re
 import shutil
@@ -7,7 +8,7 @@ import subprocess
 
 import pytest
 
-from usermode.syscalls import structs as S
+from usermode.syscalls import arm_table, structs as S
 from usermode.syscalls.arm_table import ROWS, SYSCALLS, _Handler, lookup
 from usermode.syscalls.hostsys import H
 from usermode.syscalls.xlat import (BitTable, MMAP_FLAGS, OPEN_FLAGS, PIPE2_FLAGS,
@@ -230,3 +231,12 @@ def test_every_handler_resolves():
         h = row.handler.resolve() if isinstance(row.handler, _Handler) else row.handler
         assert callable(h), row.name
     assert lookup(4).handler.__name__ == "sys_write" and SYSCALLS[4].handler is lookup(4).handler
+
+
+def test_table_has_no_duplicate_numbers():
+    # TABLE is a dict display: a repeated number would silently replace an entry
+    tree = ast.parse(open(arm_table.__file__).read())
+    table, = (n.value for n in tree.body
+              if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == "TABLE")
+    keys = [ast.unparse(k) for k in table.keys]
+    assert len(keys) == len(set(keys)) == len(arm_table.TABLE) == len(SYSCALLS) == len(ROWS)

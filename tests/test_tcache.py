@@ -321,8 +321,7 @@ def _modules_of_run(env):
 
 
 TRANSLATOR_MODULES = {"usermode.translate.x86.codegen", "usermode.translate.x86.encoder",
-                      "usermode.translate.arm.translate", "usermode.translate.optimize",
-                      "usermode.translate.decodetree"}
+                      "usermode.translate.arm.translate", "usermode.translate.decodetree"}
 
 
 def test_warm_run_loads_no_decoder_or_code_generator(tmp_path):

@@ -219,6 +219,9 @@ def main(argv: Optional[List[str]] = None, binfmt: Optional[Tuple[bool, Optional
 def run_program(opts: Options, program: str, guest_args: List[str], guest_env: List[str],
                 exec_fd: Optional[int] = None) -> int:
     """Load and run the guest; exec_fd: the program already open (binfmt_misc O flag)."""
+    # before the imports below: their allocations would otherwise trigger
+    # collections that walk every object of the modules loaded so far
+    gc.set_threshold(*GC_THRESHOLDS)
     from .loader.errors import LoaderError
     from .loader import load_program
     from .process import GuestProcess
@@ -240,7 +243,6 @@ def run_program(opts: Options, program: str, guest_args: List[str], guest_env: L
         fail(f"out of memory: {e}")
     from .translate import fastsys
     fastsys.configure(strace=opts.strace)     # the native syscall fast path (off with -strace)
-    gc.set_threshold(*GC_THRESHOLDS)
     engine = Engine(proc)
     status = engine.run()
     try:

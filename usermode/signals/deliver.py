@@ -31,19 +31,23 @@ if TYPE_CHECKING:
 from .._record import Record, WeakKeyTable
 from ..memory import GuestFault
 from . import host
-from .frame import FrameRequest, install_sigreturn_codes, setup_frame
 from .siginfo import host_to_guest, make_guest
-from .strace_sig import emit_taken
 from .tables import (CONT, CORE_MESSAGE_SIGNALS, DEFAULT_ACTION, IGN, NSIG, PYTHON_IGNORES,
                      SA_KEPT, SA_NODEFER, SA_RESETHAND, SI_KERNEL, SIG_DFL, SIG_IGN,
-                     SIGKILL, SIGNAL_NAMES, SIGSEGV, SIGSTOP, STOP, SYNCHRONOUS_MASK,
-                     UNBLOCKABLE_MASK, sigbit)
+                     SIGKILL, SIGNAL_NAMES, SIGRETURN_CODES, SIGRETURN_PAGE_ADDR, SIGSEGV,
+                     SIGSTOP, STOP, SYNCHRONOUS_MASK, UNBLOCKABLE_MASK, sigbit)
 
 
 def state_of(proc):
     """usermode.syscalls.state (imported late: that package imports this one)."""
     from ..syscalls.state import state_of as _state_of
     return _state_of(proc)
+
+
+def install_sigreturn_codes(mem) -> None:
+    """Write the sigreturn trampolines into the vectors page (if it is mapped)."""
+    if mem.is_mapped(SIGRETURN_PAGE_ADDR, 4 * len(SIGRETURN_CODES)):
+        mem.poke(SIGRETURN_PAGE_ADDR, struct.pack(f"<{len(SIGRETURN_CODES)}I", *SIGRETURN_CODES))
 
 
 PROG = "pyqemu-arm"
@@ -278,6 +282,7 @@ class Signals:
         """Act on one signal; True when a handler frame was built."""
         proc = self.proc
         if proc.options.strace:
+            from .strace_sig import emit_taken      # only with -strace: not at start-up
             emit_taken(proc, sig, info, fault=info is self.forced_info)
         act = self.action(sig)
         if act.handler == SIG_IGN:
@@ -290,6 +295,7 @@ class Signals:
             act.handler = SIG_DFL
             self.set_action(sig, act)
         saved = self.saved_mask if self.saved_mask is not None else self.mask
+        from .frame import FrameRequest, setup_frame    # the first handler: not at start-up
         req = FrameRequest(sig, handler.handler, handler.flags, handler.restorer, info, saved,
                            self.fault)
         try:

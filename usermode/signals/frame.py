@@ -29,7 +29,8 @@ from ..memory import PROT_READ, PROT_WRITE, GuestFault
 from ..translate.arm.cpu import TBFLAG_IT_SHIFT, TBFLAG_THUMB, cpsr_read, cpsr_write_flags
 from .altstack import saved_altstack, signal_stack_top
 from .siginfo import SIGINFO_SIZE
-from .tables import SA_ONSTACK, SA_RESTORER, SA_SIGINFO, UNBLOCKABLE_MASK
+from .tables import (SA_ONSTACK, SA_RESTORER, SA_SIGINFO, SIGRETURN_CODES, SIGRETURN_PAGE_ADDR,
+                     UNBLOCKABLE_MASK)
 
 # ---------------------------------------------------------------- layout
 UC_FLAGS, UC_LINK, UC_STACK, UC_MCONTEXT, UC_SIGMASK, UC_REGSPACE = 0, 4, 8, 20, 104, 232
@@ -49,13 +50,6 @@ CPSR_E = 1 << 9
 FPEXC_EN = 1 << 30
 FPSCR_LEN_STRIDE = 0x00370000
 
-# sigreturn trampolines (arch/arm/kernel/sigreturn_codes.S), for handlers
-# installed without SA_RESTORER; kept in the vectors page at 0xffff0500 as
-# kernels with KERN_SIGRETURN_CODE did.  idx = thumb << 1, + 3 for SA_SIGINFO
-SIGRETURN_CODES = (0xE3A07077, 0xEF900077, 0xDF002777,   # mov r7,#119; swi; Thumb
-                   0xE3A070AD, 0xEF9000AD, 0xDF0027AD,   # mov r7,#173; swi; Thumb
-                   0)
-SIGRETURN_PAGE_ADDR = 0xFFFF0500
 
 
 class FrameRequest(Record):
@@ -169,12 +163,6 @@ def setup_frame(proc, req: FrameRequest) -> None:
     fpscr = fpscr_get(cpu)
     if fpscr & FPSCR_LEN_STRIDE:
         fpscr_set(cpu, fpscr & ~FPSCR_LEN_STRIDE)
-
-
-def install_sigreturn_codes(mem) -> None:
-    """Write the trampolines into the vectors page (if it is mapped)."""
-    if mem.is_mapped(SIGRETURN_PAGE_ADDR, 4 * len(SIGRETURN_CODES)):
-        mem.poke(SIGRETURN_PAGE_ADDR, struct.pack(f"<{len(SIGRETURN_CODES)}I", *SIGRETURN_CODES))
 
 
 # ---------------------------------------------------------------- restore

@@ -125,6 +125,14 @@ HOST_MIRRORED_FLAGS = SA_RESTART | SA_NOCLDSTOP | SA_NOCLDWAIT
 
 SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK = 0, 1, 2
 
+# sigreturn trampolines (arch/arm/kernel/sigreturn_codes.S), for handlers
+# installed without SA_RESTORER; kept in the vectors page at 0xffff0500 as
+# kernels with KERN_SIGRETURN_CODE did.  idx = thumb << 1, + 3 for SA_SIGINFO
+SIGRETURN_CODES = (0xE3A07077, 0xEF900077, 0xDF002777,   # mov r7,#119; swi; Thumb
+                   0xE3A070AD, 0xEF9000AD, 0xDF0027AD,   # mov r7,#173; swi; Thumb
+                   0)
+SIGRETURN_PAGE_ADDR = 0xFFFF0500
+
 # sigaltstack
 SS_ONSTACK, SS_DISABLE, SS_AUTODISARM = 1, 2, 1 << 31
 MINSIGSTKSZ = 2048

@@ -52,10 +52,18 @@ from __future__ import annotations
 import errno
 
 from ..memory import GuestFault
-from .arm_table import SILENT, SYSCALLS, Row, lookup
+from .arm_table import SILENT, Row, lookup
 from .hostsys import SysError
 
 __all__ = ["do_syscall", "dispatch", "SYSCALLS", "lookup", "Row"]
+
+
+def __getattr__(name: str):
+    """SYSCALLS: arm_table.SYSCALLS, the whole table as Rows, made on first use."""
+    if name == "SYSCALLS":
+        from .arm_table import SYSCALLS
+        return SYSCALLS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def dispatch(proc, nr: int, args) -> int:

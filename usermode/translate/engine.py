@@ -33,7 +33,7 @@ Usage::
 """
 from __future__ import annotations
 
-import bisect
+import _bisect as bisect      # the C functions: the bisect module costs start-up time
 import os
 try:                        # the C lock RLock() returns, without importing
     from _thread import RLock   # threading (~5 ms of start-up)

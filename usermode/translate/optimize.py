@@ -40,12 +40,12 @@ then skips the optimizer: for measurements and bisecting).
 """
 from __future__ import annotations
 
-import os
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
 from .ir import I32, I64, Cond, Const, Global, Op, Temp
+from .optimize_entry import enabled  # noqa: F401  (the PYQEMU_OPT switch, kept here too)
 
 __all__ = ["optimize", "enabled", "fold"]
 
@@ -96,10 +96,6 @@ _UNKNOWN = ((), (), F_SIDE | F_READALL | F_WRITEALL | F_UNKNOWN, -1)
 _HF_READS, _HF_WRITES = 1, 2          # helpers.HF_READS_GLOBALS / HF_WRITES_GLOBALS
 
 REREAD_WINDOW = 48   # keep a global in a temp only if it is read again within this many ops
-
-
-def enabled() -> bool:
-    return os.environ.get("PYQEMU_OPT", "1") != "0"
 
 
 # ---------------------------------------------------------------- folding

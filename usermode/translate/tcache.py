@@ -206,9 +206,11 @@ def _use_version(root: str, version: str) -> str:
                 except OSError:
                     others.append((0.0, e.path))
         others.sort(reverse=True)
-        import shutil
-        for _, path in others[KEEP_VERSIONS - 1:]:
-            shutil.rmtree(path, ignore_errors=True)
+        stale = others[KEEP_VERSIONS - 1:]
+        if stale:
+            import shutil           # only then: it imports re, bz2, lzma... (~15 ms)
+            for _, path in stale:
+                shutil.rmtree(path, ignore_errors=True)
     except OSError:
         pass
     return d

@@ -42,7 +42,7 @@ Usage::
 """
 from __future__ import annotations
 
-import bisect
+import _bisect as bisect      # the C functions: the bisect module costs start-up time
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Dict, List, Optional, Tuple
@@ -52,7 +52,7 @@ from ..._record import Record
 
 from ..ir import EXIT_HOT, EXIT_LOOKUP, I32, Const, Label, Op, Temp
 from .. import tcache
-from ..optimize import enabled as opt_enabled, optimize as optimize_ops
+from ..optimize_entry import enabled as opt_enabled, optimize as optimize_ops
 from .encoder import (CC_E, CC_NE, NOPS, R8, R9, R10, R11, R12, R13, R14, R15, RAX, RBP, RBX,
                       RCX, RDI, RDX, RSI, RSP, SUB32_mi, Assembler, EncodeError, Mem)
 from .encoder import Label as AsmLabel

@@ -32,7 +32,6 @@ Usage::
 from __future__ import annotations
 
 import struct
-import types
 TYPE_CHECKING = False           # typing only for annotations: importing it costs start-up time
 if TYPE_CHECKING:
     from typing import Callable, Dict, List, Optional, Tuple
@@ -310,9 +309,12 @@ def _nargs(parts: Tuple[_Part, ...]) -> int:
     return 1 + max(used + [-1])
 
 
+# types.FunctionType and types.CodeType (importing types costs start-up time)
+_FunctionType = type(_nargs)
+_CodeType = type(_nargs.__code__)
 # source of a form's (encode, method) -> their code objects: forms that differ
 # only in constants (opcode, prefix, REX.W, /digit) share one compilation
-_CODE_CACHE: Dict[str, Tuple[types.CodeType, types.CodeType]] = {}
+_CODE_CACHE: Dict[str, Tuple[_CodeType, _CodeType]] = {}
 _INSN_PARTS: List[Tuple["_Part", ...]] = []      # the parts of every insn() form
 # the forms' code compiled at install time (x86/_forms.py, written by
 # runtime/build.py; keyed by source text, so never stale): [] until loaded
@@ -327,10 +329,10 @@ def _compile_insn(parts: Tuple[_Part, ...]) -> Tuple[Callable, Callable]:
     code is shared (`_form_code`)."""
     src, ns = _form_source(parts)
     enc, meth = _form_code(src)
-    return types.FunctionType(enc, ns), types.FunctionType(meth, ns)
+    return _FunctionType(enc, ns), _FunctionType(meth, ns)
 
 
-def _form_code(src: str) -> Tuple[types.CodeType, types.CodeType]:
+def _form_code(src: str) -> Tuple[_CodeType, _CodeType]:
     """The code objects of a form source's encode and method: from the
     install-time module when it has this very source, else compiled now."""
     code = _CODE_CACHE.get(src)
@@ -340,7 +342,7 @@ def _form_code(src: str) -> Tuple[types.CodeType, types.CodeType]:
             code = (fns[0].__code__, fns[1].__code__)
         else:
             module = compile(src, "<x86 form>", "exec")
-            code = tuple(c for c in module.co_consts if isinstance(c, types.CodeType))
+            code = tuple(c for c in module.co_consts if isinstance(c, _CodeType))
         _CODE_CACHE[src] = code
     return code
 
@@ -562,9 +564,18 @@ class FormTable:
         self._built: Dict[str, Callable[..., bytes]] = {}
 
     def add(self, name: str, build: Callable[..., Callable], *args) -> None:
+        """Record the form NAME = build(*args)."""
         if name in _TABLES:
             raise AssertionError(f"form {name} defined twice")
         self._rows[name] = (build, args)
+        _TABLES[name] = self
+
+    def add_insn(self, name: str, *parts: _Part) -> None:
+        """Record the insn() form NAME of parts: add(name, insn, *parts), in
+        one call (the form modules make hundreds of them at start-up)."""
+        if name in _TABLES:
+            raise AssertionError(f"form {name} defined twice")
+        self._rows[name] = (insn, parts)
         _TABLES[name] = self
 
     def __getitem__(self, name: str) -> Callable[..., bytes]:
@@ -609,25 +620,21 @@ class FormTable:
         return self[name] if name in self._rows else default
 
 
-class _LazyMethod:
+class _LazyMethod(str):
     """The Assembler attribute of a form not built yet: its first access builds
-    the form, whose method replaces this (see FormTable)."""
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
+    the form, whose method replaces this (see FormTable).  It is the form's
+    name, a str, so making one (for every form, at start-up) calls no
+    Python-level __init__."""
+    __slots__ = ()
 
     def __get__(self, obj, cls=None):
-        _TABLES[self.name][self.name]
-        return getattr(Assembler if obj is None else obj, self.name)
+        name = str(self)
+        _TABLES[name][name]
+        return getattr(Assembler if obj is None else obj, name)
 
 
 FORMS = FormTable()
-
-
-def _def(name: str, *parts: _Part) -> None:
-    """Define the insn() form NAME of parts."""
-    FORMS.add(name, insn, *parts)
+_def = FORMS.add_insn           # _def(NAME, *parts): the insn() form NAME of parts
 
 
 def _sized(name: str, form: str, *parts: _Part) -> None:

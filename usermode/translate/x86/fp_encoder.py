@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Callable
 
 from .encoder import (REX_W, EncodeError, FormTable, Mem, _check_reg, _modrm_mem, ext,
-                      i8, insn, op, prefix, reg, rm)
+                      i8, op, prefix, reg, rm)
 
 XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7 = range(8)
 XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14, XMM15 = range(8, 16)
@@ -49,9 +49,7 @@ CMP_EQ, CMP_LT, CMP_LE, CMP_UNORD, CMP_NEQ, CMP_NLT, CMP_NLE, CMP_ORD = range(8)
 FP_FORMS = FormTable()                 # built on first use (see encoder.FormTable)
 
 
-def _def(name: str, *parts) -> None:
-    """Define the insn() form NAME of parts."""
-    FP_FORMS.add(name, insn, *parts)
+_def = FP_FORMS.add_insn        # _def(NAME, *parts): the insn() form NAME of parts
 
 
 def _xx_xm(name: str, *parts) -> None:

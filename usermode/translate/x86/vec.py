@@ -363,13 +363,25 @@ def gen_vstx(s, srcs, addr, n: int, idx) -> None:
 
 # ================================================================ lane-wise ops
 def gen_vop(s, op, e, d, a, b, i, n, x) -> None:
-    fn = None if FORCE_HELPERS else VOP_INLINE.get(op)
+    fn = None if FORCE_HELPERS else (VOP_INLINE if _INLINE else inline_lowerings()).get(op)
     if fn is not None and fn(s, op, e, d, a, b, i, n, x) is not False:
         return
     gen_vop_call(s, op, e, d, a, b, i, n)
 
 
 VOP_INLINE: Dict[str, object] = {}               # op -> lowering (vec_int, vec_fp fill it)
+_INLINE: List[bool] = []                         # [True] once both are imported
+
+
+def inline_lowerings() -> Dict[str, object]:
+    """VOP_INLINE with every lowering, imported on the first vop: vec_fp and
+    vec_int register theirs when imported, which a program without lane-wise
+    vector ops (most blocks have none) need not pay for at start-up."""
+    if not _INLINE:
+        from . import vec_fp, vec_int  # noqa: F401
+        _INLINE.append(True)
+    return VOP_INLINE
+
 
 VEC_DISPATCH = {
     "vmov": gen_vmov,
@@ -383,6 +395,3 @@ VEC_DISPATCH = {
     "vstx": gen_vstx,
     "vop": gen_vop,
 }
-
-# the lane-wise lowerings register themselves into VOP_INLINE
-from . import vec_fp, vec_int  # noqa: E402,F401

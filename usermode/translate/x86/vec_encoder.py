@@ -110,9 +110,7 @@ CMP_EQ_OQ, CMP_LT_OS, CMP_LE_OS, CMP_UNORD_Q, CMP_NEQ_UQ, CMP_NLT_US, CMP_NLE_US
 VEC_FORMS = FormTable()                # built on first use (see encoder.FormTable)
 
 
-def _def(name: str, *parts) -> None:
-    """Define the insn() form NAME of parts."""
-    VEC_FORMS.add(name, insn, *parts)
+_def = VEC_FORMS.add_insn       # _def(NAME, *parts): the insn() form NAME of parts
 
 
 def _parts(pfx, opc):
