@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import sys
-from types import CodeType, FunctionType
 
 from .._record import Record
 
@@ -116,6 +115,15 @@ class Pattern(Record):
 # fn(dict so far).  The xform functions are globals X0, X1... of each pattern's
 # own function, so the source depends only on the field layout and the extra
 # values, and patterns that share them share one code object.
+
+
+def _a_function() -> None:
+    """Its type and its code's: types.FunctionType and types.CodeType
+    (importing types costs start-up time)."""
+
+
+FunctionType = type(_a_function)
+CodeType = type(_a_function.__code__)
 
 # extractor source -> its code object, compiled or prebuilt
 _CODE_CACHE: Dict[str, CodeType] = {}

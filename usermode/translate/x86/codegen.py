@@ -219,8 +219,9 @@ def assign_temps(ops: List[Op],
 
 
 _CALLER_SET = frozenset(TEMP_REGS_CALLER)
-# where run_quick puts the i-th temp of an instruction
-QUICK_LOCS: Tuple[Loc, ...] = TEMP_REGS + tuple(Mem(RSP, 8 * k) for k in range(MAX_TEMP_SLOTS))
+# where run_quick puts the i-th temp of an instruction (one with more temps
+# makes its block take the linear scan: the most seen is about 20)
+QUICK_LOCS: Tuple[Loc, ...] = TEMP_REGS + tuple(Mem(RSP, 8 * k) for k in range(32))
 
 
 class BlockGen(OpLowering):
