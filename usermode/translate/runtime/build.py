@@ -28,38 +28,40 @@ def _cdef_text() -> str:
     return "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
 
 
-def write_x86_forms() -> None:
-    """Write x86/_forms.py from the encoder modules of this source tree (not
-    in a read-only tree: the encoder then compiles its forms at run time)."""
+def _write_generated(path: str, text_of) -> None:
+    """Write usermode/translate/<path> with text_of(), which imports from this
+    source tree (not in a read-only tree: the run then compiles what the file
+    would have held)."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
     sys.path.insert(0, root)
     try:
-        from usermode.translate.x86 import encoder, fp_encoder, vec_encoder  # noqa: F401
+        text = text_of()
     finally:
         sys.path.remove(root)
     try:
-        with open(os.path.join(root, "usermode", "translate", "x86", "_forms.py"), "w") as f:
-            f.write(encoder.form_module_text())
+        with open(os.path.join(root, "usermode", "translate", path), "w") as f:
+            f.write(text)
     except OSError:
         pass
+
+
+def write_x86_forms() -> None:
+    """Write x86/_forms.py, the encoder modules' instruction forms (see
+    x86/encoder.py, _form_code)."""
+    def text() -> str:
+        from usermode.translate.x86 import encoder, fp_encoder, vec_encoder  # noqa: F401
+        return encoder.form_module_text()
+    _write_generated(os.path.join("x86", "_forms.py"), text)
 
 
 def write_arm_extractors() -> None:
-    """Write translate/_extractors.py, the field extractors of every ARM
-    decoder pattern of this source tree (see decodetree._extractor_code; not
-    in a read-only tree: the decoders then compile them at run time)."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-    sys.path.insert(0, root)
-    try:
+    """Write _extractors.py, the field extractors of every ARM decoder
+    pattern (see decodetree._extractor_code)."""
+    def text() -> str:
         from usermode.translate import decodetree
         from usermode.translate.arm import translate
-    finally:
-        sys.path.remove(root)
-    try:
-        with open(os.path.join(root, "usermode", "translate", "_extractors.py"), "w") as f:
-            f.write(decodetree.extractor_module_text(translate.all_patterns()))
-    except OSError:
-        pass
+        return decodetree.extractor_module_text(translate.all_patterns())
+    _write_generated("_extractors.py", text)
 
 
 write_x86_forms()
