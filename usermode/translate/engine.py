@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 from . import _runtime, tcache
 from .cpustate import (EXCP_BREAK, EXCP_EXEC_FAULT, EXCP_FAULT, EXCP_UNDEF)
 from .ir import EXIT_EXCEPTION, EXIT_HALT, EXIT_HOT, EXIT_SYSCALL
+from .optimize_entry import enabled as optimizer_enabled
 from ..memory import PAGE_VALID, PROT_EXEC, PROT_READ, GuestFault
 from ..process import GuestExit
 from ..signals import signals_of
@@ -90,7 +91,7 @@ _state: Dict[str, object] = {"flushes": 0}
 def hot_threshold() -> int:
     """Entries of a quick block before it is optimized (PYQEMU_HOT; 0 when
     there is no quick tier: PYQEMU_HOT=0, or the optimizer is off)."""
-    if os.environ.get("PYQEMU_OPT", "1") == "0":        # optimize.enabled(), not imported
+    if not optimizer_enabled():
         return 0
     v = os.environ.get("PYQEMU_HOT", "")
     try:

@@ -35,8 +35,8 @@ Usage::
     from usermode.translate.optimize import optimize
     ops, ntemps = optimize(builder.ops, builder.ntemps)    # new list; the input is untouched
 
-``PYQEMU_OPT=0`` in the environment makes `enabled()` false (the code generator
-then skips the optimizer: for measurements and bisecting).
+``PYQEMU_OPT=0`` in the environment makes `optimize_entry.enabled()` false (the
+code generator then skips the optimizer: for measurements and bisecting).
 """
 from __future__ import annotations
 
@@ -45,9 +45,8 @@ if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
 from .ir import I32, I64, Cond, Const, Global, Op, Temp
-from .optimize_entry import enabled  # noqa: F401  (the PYQEMU_OPT switch, kept here too)
 
-__all__ = ["optimize", "enabled", "fold"]
+__all__ = ["optimize", "fold"]
 
 # ---------------------------------------------------------------- op table
 F_SIDE = 1          # never removed (memory, exits, MXCSR state...)
