@@ -22,7 +22,7 @@ from usermode.translate.ir import (EXIT_EXCEPTION, EXIT_HALT, I32, I64, Cond,
 from usermode.translate.x86.codegen import (FRAME_SIZE, MAX_TEMP_SLOTS, MEMO_OPS, TEMP_REGS,
                                             TEMP_REGS_CALLEE, TEMP_REGS_CALLER, BlockGen,
                                             CodeGen)
-from usermode.translate.x86.encoder import RSP, Mem  # noqa: F401
+from usermode.translate.x86.encoder import RSP, Mem
 from usermode.translate.x86.ops import CodegenError
 
 from ir_ref import M64, RefMachine, sx
