@@ -13,7 +13,8 @@ import pytest
 from usermode.translate import decodetree as D
 from usermode.translate.arm import translate as T
 
-MODULE = D.PREBUILT_MODULE
+BANK = D.EXTRACTOR_CODE
+MODULE = BANK.module
 
 
 def reference_fields(p, insn):
@@ -56,13 +57,12 @@ def _load_text(tmp_path, text):
 def prebuilt():
     """Run a test with its own state of the install-time extractors: the test
     puts a module (or None: missing) in sys.modules[MODULE]; restored after."""
-    saved = (list(D._PREBUILT), dict(D._CODE_CACHE), sys.modules.get(MODULE))
-    D._PREBUILT.clear()
-    D._CODE_CACHE.clear()
+    saved = (BANK._prebuilt, dict(BANK.cache), sys.modules.get(MODULE))
+    BANK.reset()
     yield
-    D._PREBUILT[:] = saved[0]
-    D._CODE_CACHE.clear()
-    D._CODE_CACHE.update(saved[1])
+    BANK.reset()
+    BANK._prebuilt = saved[0]
+    BANK.cache.update(saved[1])
     if saved[2] is None:
         sys.modules.pop(MODULE, None)
     else:
@@ -82,7 +82,7 @@ def test_generated_extractors_match_the_reference_for_every_arm_pattern(tmp_path
     rng = random.Random(7)
     for p in pats:
         src, ns = D.extractor_source(p.fields, p.extra, p.xform)
-        generated = mod.EXTRACTORS[src]
+        generated, = mod.FUNCTIONS[src]
         q = _fresh(p)
         for insn in _words(p, rng):
             want = reference_fields(p, insn)
@@ -90,7 +90,7 @@ def test_generated_extractors_match_the_reference_for_every_arm_pattern(tmp_path
             assert got == want and list(got) == list(want), (p.name, hex(insn))
             assert D.FunctionType(generated.__code__, ns)(insn) == want
         assert q.extract.__code__ is generated.__code__, p.name     # taken from the module
-    assert len(mod.EXTRACTORS) < len(pats)                          # layouts are shared
+    assert len(mod.FUNCTIONS) < len(pats)                           # layouts are shared
 
 
 def test_missing_module_compiles_at_run_time(prebuilt):
@@ -101,7 +101,7 @@ def test_missing_module_compiles_at_run_time(prebuilt):
         for insn in _words(p, rng):
             assert q.extract(insn) == reference_fields(p, insn), (p.name, hex(insn))
         assert q.extract.__code__.co_filename == "<decodetree extractor>"
-    assert D._PREBUILT == [{}]
+    assert BANK._prebuilt == {}
 
 
 def test_stale_module_is_not_used(tmp_path, prebuilt):
@@ -111,7 +111,7 @@ def test_stale_module_is_not_used(tmp_path, prebuilt):
     text = D.extractor_module_text(pats).replace("insn", "word").replace(" & ", " | ")
     mod = _load_text(tmp_path, text)
     sys.modules[MODULE] = mod
-    stale_codes = {fn.__code__ for fn in mod.EXTRACTORS.values()}
+    stale_codes = {fn.__code__ for fns in mod.FUNCTIONS.values() for fn in fns}
     rng = random.Random(9)
     for p in pats:
         q = _fresh(p)

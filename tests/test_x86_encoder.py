@@ -339,9 +339,9 @@ def test_install_time_forms_module_has_every_form():
     from usermode.translate.x86 import encoder as e, fp_encoder, vec_encoder  # noqa: F401
     ns = {}
     exec(e.form_module_text(), ns)
-    assert set(ns["FORMS"]) == {e._form_source(p)[0] for p in e._INSN_PARTS}
+    assert set(ns["FUNCTIONS"]) == {e._form_source(p)[0] for p in e._INSN_PARTS}
     src, glb = e._form_source(e._INSN_PARTS[0])
-    enc = ns["FORMS"][src][0]
+    enc = ns["FUNCTIONS"][src][0]
     mod = compile(src, "<test>", "exec")
     exec(mod, glb)
     assert enc.__code__.co_code == glb["encode"].__code__.co_code

@@ -3,9 +3,9 @@
 Builds the extension module ``usermode.translate._runtime`` from runtime.c,
 and writes usermode/translate/x86/_forms.py, the x86 encoder's instruction
 forms as Python source (byte-compiled with the package, so a run need not
-compile them: see x86/encoder.py, _form_code), and
+compile them: see x86/encoder.py, FORM_CODE, and translate/codebank.py), and
 usermode/translate/_extractors.py, the ARM decoder's field extractors
-(likewise: see decodetree.py, _extractor_code), when this script is loaded.
+(likewise: see decodetree.py, EXTRACTOR_CODE), when this script is loaded.
 By hand: ``python usermode/translate/runtime/build.py`` builds both in place.
 """
 import os
@@ -47,7 +47,7 @@ def _write_generated(path: str, text_of) -> None:
 
 def write_x86_forms() -> None:
     """Write x86/_forms.py, the encoder modules' instruction forms (see
-    x86/encoder.py, _form_code)."""
+    x86/encoder.py, FORM_CODE)."""
     def text() -> str:
         from usermode.translate.x86 import encoder, fp_encoder, vec_encoder  # noqa: F401
         return encoder.form_module_text()
@@ -56,7 +56,7 @@ def write_x86_forms() -> None:
 
 def write_arm_extractors() -> None:
     """Write _extractors.py, the field extractors of every ARM decoder
-    pattern (see decodetree._extractor_code)."""
+    pattern (see decodetree.EXTRACTOR_CODE)."""
     def text() -> str:
         from usermode.translate import decodetree
         from usermode.translate.arm import translate
