@@ -51,7 +51,6 @@ FPEXC_EN = 1 << 30
 FPSCR_LEN_STRIDE = 0x00370000
 
 
-
 class FrameRequest(Record):
     _fields = ("sig", "handler", "flags", "restorer", "info", "saved_mask", "fault")
 
